@@ -1,0 +1,107 @@
+"""Arabic normalisation through an offset map: the original text is never modified.
+
+Each folding is a named step that can be switched off. ``normalise(text)`` returns the folded text and,
+for every folded character, the index of the original character it came from, so a span found in the
+folded text maps back to ``[start, end)`` in the original.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+DIACRITICS = {chr(c) for c in range(0x064B, 0x0660)} | {"\u0670"} | {chr(c) for c in range(0x06D6, 0x06EE)}
+TATWEEL = {"\u0640"}
+# Bidi controls, zero-width characters, BOM and soft hyphen carry no letters.
+INVISIBLES = {"\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u202a", "\u202b", "\u202c", "\u202d",
+              "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\u061c", "\ufeff", "\u00ad"}
+
+ALEF_FOLDS = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا"}
+YEH_FOLDS = {"ى": "ي", "ی": "ي"}          # alef maqsura and Farsi yeh
+TEH_MARBUTA_FOLDS = {"ة": "ه"}
+HAMZA_FOLDS = {"ؤ": "و", "ئ": "ي"}
+KAF_FOLDS = {"ک": "ك", "ڪ": "ك", "گ": "ك"}
+DIGIT_FOLDS = {chr(0x0660 + i): str(i) for i in range(10)} | {chr(0x06F0 + i): str(i) for i in range(10)}
+PUNCT_FOLDS = {"٫": ".", "٬": ",", "“": '"', "”": '"', "«": '"', "»": '"'}
+
+DEFAULT_STEPS = ("presentation_forms", "diacritics", "tatweel", "invisibles", "alef", "yeh", "teh_marbuta",
+                 "hamza", "kaf", "digits", "punctuation", "casefold")
+
+
+@dataclass(frozen=True, slots=True)
+class NormalisedText:
+    """Folded text plus ``to_original[i]``: the original index of folded character ``i``."""
+    text: str
+    original: str
+    to_original: tuple[int, ...]
+
+    def span_to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a half-open span of the folded text to a half-open span of the original."""
+        if start >= end:
+            pos = self.to_original[start] if start < len(self.to_original) else len(self.original)
+            return pos, pos
+        return self.to_original[start], self.to_original[end - 1] + 1
+
+
+@lru_cache(maxsize=8)
+def _tables(steps: tuple[str, ...]) -> tuple[dict[int, str | None], frozenset[str]]:
+    folds: dict[str, str] = {}
+    deletes: set[str] = set()
+    if "diacritics" in steps:
+        deletes |= DIACRITICS
+    if "tatweel" in steps:
+        deletes |= TATWEEL
+    if "invisibles" in steps:
+        deletes |= INVISIBLES
+    for name, table in (("alef", ALEF_FOLDS), ("yeh", YEH_FOLDS), ("teh_marbuta", TEH_MARBUTA_FOLDS),
+                        ("hamza", HAMZA_FOLDS), ("kaf", KAF_FOLDS), ("digits", DIGIT_FOLDS),
+                        ("punctuation", PUNCT_FOLDS)):
+        if name in steps:
+            folds.update(table)
+    trans: dict[int, str | None] = {ord(c): None for c in deletes}
+    trans.update({ord(k): v for k, v in folds.items()})
+    return trans, frozenset(deletes)
+
+
+def _is_presentation_form(ch: str) -> bool:
+    o = ord(ch)
+    return 0xFB50 <= o <= 0xFDFF or 0xFE70 <= o <= 0xFEFF
+
+
+def _expand_presentation_forms(text: str) -> tuple[str, list[int]]:
+    out: list[str] = []
+    idx: list[int] = []
+    for i, ch in enumerate(text):
+        if _is_presentation_form(ch) and ch != "\ufeff":
+            rep = unicodedata.normalize("NFKC", ch)
+            out.append(rep)
+            idx.extend([i] * len(rep))
+        else:
+            out.append(ch)
+            idx.append(i)
+    return "".join(out), idx
+
+
+def normalise(text: str, steps: tuple[str, ...] = DEFAULT_STEPS) -> NormalisedText:
+    trans, deletes = _tables(steps)
+    base_idx: list[int] | None = None
+    work = text
+    if "presentation_forms" in steps and any(_is_presentation_form(c) for c in text if c >= "\ufb50"):
+        work, base_idx = _expand_presentation_forms(text)
+    folded = work.translate(trans)
+    if "casefold" in steps:
+        lowered = folded.lower()
+        if len(lowered) == len(folded):   # İ and a few others change length: keep them as they are
+            folded = lowered
+    if deletes and len(folded) != len(work):
+        kept = [i for i, c in enumerate(work) if c not in deletes]
+    else:
+        kept = list(range(len(work)))
+    if base_idx is not None:
+        kept = [base_idx[i] for i in kept]
+    return NormalisedText(folded, text, tuple(kept))
+
+
+def fold(text: str, steps: tuple[str, ...] = DEFAULT_STEPS) -> str:
+    """Folded text alone (for lexicon keys)."""
+    return normalise(text, steps).text

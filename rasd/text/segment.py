@@ -1,0 +1,31 @@
+"""Sentence segmentation with offsets into the original text."""
+from __future__ import annotations
+
+import re
+
+from rasd.model import Sentence
+
+_BOUNDARY = re.compile(r"\n+|[!?؟…]+|\.+")
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences end at a line break or at . ! ? ؟ … — except a full stop between digits (3.5)."""
+    sentences: list[Sentence] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        s, e = m.start(), m.end()
+        if m.group() == "." and 0 < s and e < len(text) and text[s - 1].isdigit() and text[e].isdigit():
+            continue
+        _add(text, start, s if text[s] == "\n" else e, sentences)
+        start = e
+    _add(text, start, len(text), sentences)
+    return sentences
+
+
+def _add(text: str, start: int, end: int, out: list[Sentence]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append(Sentence(len(out), start, end))

@@ -1,0 +1,65 @@
+"""Word tokens over folded text, and the clitic readings of an Arabic word.
+
+Tokens keep offsets into the folded text; ``NormalisedText.span_to_original`` maps them back.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Letters and digits; a number keeps its inner separators ("1,200", "3.5").
+TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+", re.UNICODE)
+
+# Proclitics, outermost first: conjunctions, then prepositions. "لل" is ل + ال with the alef dropped.
+CONJUNCTIONS = ("و", "ف")
+PREPOSITIONS = ("ب", "ل", "ك")
+ARTICLE = "ال"
+MIN_STEM = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    start: int      # offsets into the folded text
+    end: int
+    text: str       # folded form
+
+
+def tokenize(folded: str) -> list[Token]:
+    return [Token(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(folded)]
+
+
+def strip_article(word: str) -> str:
+    """Matching key of a word: the folded form without the definite article."""
+    if word.startswith(ARTICLE) and len(word) - 2 >= MIN_STEM:
+        return word[2:]
+    return word
+
+
+@lru_cache(maxsize=200_000)
+def clitic_readings(word: str) -> tuple[tuple[int, str], ...]:
+    """Possible (clitic prefix length, matching key) readings of a folded word, the whole word first.
+
+    "وبالحسكه" → (0, "وبالحسكه"), (1, "بالحسكه"), (2, "حسكه"), … The key has the article stripped.
+    """
+    seen: dict[str, int] = {}
+
+    def add(prefix_len: int, stem: str) -> None:
+        if len(stem) >= MIN_STEM:
+            key = strip_article(stem)
+            if key not in seen:
+                seen[key] = prefix_len
+
+    add(0, word)
+    for conj in ("",) + CONJUNCTIONS:
+        if conj and not word.startswith(conj):
+            continue
+        rest = word[len(conj):]
+        if conj:
+            add(len(conj), rest)
+        if rest.startswith("لل") and len(rest) > 3:
+            add(len(conj) + 1, ARTICLE + rest[2:])
+        for prep in PREPOSITIONS:
+            if rest.startswith(prep) and len(rest) > 2:
+                add(len(conj) + 1, rest[1:])
+    return tuple((p, k) for k, p in seen.items())

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The project's test command (README "command 2"): installs rasd with its test extras into .venv if needed,
+# then runs the whole suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+.venv/bin/pip install -q --upgrade pip >/dev/null
+.venv/bin/pip install -q -e '.[test]'
+exec .venv/bin/python -m pytest "$@"
