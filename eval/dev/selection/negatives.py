@@ -1,0 +1,64 @@
+"""Select articles with no conflict vocabulary (politics, diplomacy, economy, sport...) for the development gold.
+
+They measure false alarms: their gold has no events. Deterministic: from each corpus, keep the articles
+(in file order) whose title and text match none of the violence words of snn.py, then draw a seeded random
+sample (seed 4) of --per-corpus from each. Prints the ids (ANT first, then SNN); with --write, writes
+negatives.txt beside this script. Reads /work/shared (a build-time script, never run by the package).
+
+    python3 eval/dev/selection/negatives.py [--news-dir DIR] [--per-corpus 10] [--seed 4] [--write]
+"""
+import argparse
+import gzip
+import json
+import random
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from snn import MAX_CHARS, MIN_CHARS, VIOLENCE  # noqa: E402  (one violence list for both selections)
+
+DEFAULT_NEWS_DIR = Path(__file__).resolve().parents[4] / "shared/data/news"
+CORPORA = ("ant-2018.jsonl.gz", "saudinewsnet-2015.jsonl.gz")
+
+
+def candidates(corpus: Path):
+    seen_texts = set()
+    with gzip.open(corpus, "rt", encoding="utf-8") as f:
+        for line in f:
+            try:
+                art = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            text = art.get("text") or ""
+            if not (MIN_CHARS <= len(text) <= MAX_CHARS) or text in seen_texts:
+                continue
+            seen_texts.add(text)
+            if not VIOLENCE.search((art.get("title") or "") + "\n" + text):
+                yield art["id"]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--news-dir", type=Path, default=DEFAULT_NEWS_DIR)
+    ap.add_argument("--per-corpus", type=int, default=10)
+    ap.add_argument("--seed", type=int, default=4)
+    ap.add_argument("--write", action="store_true", help="write negatives.txt beside this script")
+    args = ap.parse_args()
+    chosen = []
+    for name in CORPORA:
+        corpus = args.news_dir / name
+        if not corpus.exists():
+            print(f"corpus not found: {corpus} (pass --news-dir)", file=sys.stderr)
+            return 2
+        pool = list(candidates(corpus))
+        picked = random.Random(args.seed).sample(pool, min(args.per_corpus, len(pool)))
+        print(f"{name}: {len(pool)} candidates, {len(picked)} chosen", file=sys.stderr)
+        chosen += picked
+    print("\n".join(chosen))
+    if args.write:
+        (Path(__file__).with_name("negatives.txt")).write_text("\n".join(chosen) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
