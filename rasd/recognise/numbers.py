@@ -1,0 +1,617 @@
+"""Numbers in Arabic news text: digits, number words, vague and approximate quantities, ranges, duals.
+
+``find_numbers(norm)`` returns ``NUMBER`` mentions whose value is a :class:`Quantity`. Every number is
+reported, and its ``kind`` says what it counts: only ``kind == "count"`` can be a casualty figure; years,
+dates, clock times, percentages, sums of money, phone numbers and ordinals are marked so that the event
+assembler can skip them.
+
+All words (number words, modifiers, nouns that count people, currencies …) live in ``data/numbers.yaml``;
+month names come from ``data/dates.yaml``. The scan works on the folded text's tokens
+(``rasd.text.tokens.tokenize``) and maps spans back through ``NormalisedText.span_to_original``.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache, lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from rasd.model import Mention
+from rasd.text.normalise import NormalisedText, fold
+from rasd.text.tokens import Token, tokenize
+
+LABEL = "NUMBER"
+KINDS = ("count", "year", "percent", "money", "ordinal", "time", "phone", "date")
+
+# Bounds for reading a bare four-digit number as a year rather than a count.
+YEAR_MIN, YEAR_MAX = 1900, 2100
+HIJRI_YEAR_MIN, HIJRI_YEAR_MAX = 1300, 1500
+PHONE_MIN_DIGITS = 7
+# How far after a number "على الأقل" may stand and still qualify it ("10 مدنيين فلسطينيين على الأقل").
+AFTER_MODIFIER_REACH = 3
+RANGE_DASHES = frozenset("-–—")
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number as the text gives it. ``value`` is the conservative reading (a range's lower bound)."""
+    value: int
+    low: int
+    high: int
+    approximate: bool = False
+    at_least: bool = False
+    vague: bool = False
+    kind: str = "count"
+    at_most: bool = False
+
+    @property
+    def is_count(self) -> bool:
+        return self.kind == "count"
+
+
+@dataclass(frozen=True, slots=True)
+class NumberSpan:
+    """A recognised number with its token span (into the tokens it was found in) and original offsets."""
+    token_start: int
+    token_end: int
+    start: int
+    end: int
+    quantity: Quantity
+
+
+# ---------------------------------------------------------------------------------------------- data
+
+DATA_PACKAGE = "rasd.recognise"
+
+
+@cache
+def load_data(name: str) -> dict[str, Any]:
+    """One of the recognisers' YAML data files (``numbers.yaml``, ``dates.yaml``), parsed once."""
+    path = resources.files(DATA_PACKAGE).joinpath("data", name)
+    with path.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    if not isinstance(data, dict) or "version" not in data:
+        raise ValueError(f"{name}: expected a mapping with a 'version' key; fix the data file")
+    return data
+
+
+def phrase_tokens(phrase: str) -> tuple[str, ...]:
+    """Folded tokens of a data-file phrase (the key every lexicon here is indexed by)."""
+    return tuple(t.text for t in tokenize(fold(phrase)))
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    cls: str
+    payload: Any = None
+
+
+@dataclass
+class WordLexicon:
+    """Phrases indexed by their first folded word; later words must match exactly (after folding)."""
+    by_first: dict[str, list[tuple[tuple[str, ...], Entry]]] = field(default_factory=dict)
+    prefixes: tuple[str, ...] = ()
+    max_len: int = 1
+
+    def add(self, phrase: str, entry: Entry) -> None:
+        toks = phrase_tokens(phrase)
+        if not toks:
+            return
+        bucket = self.by_first.setdefault(toks[0], [])
+        item = (toks[1:], entry)
+        if item not in bucket:
+            bucket.append(item)
+        self.max_len = max(self.max_len, len(toks))
+
+    def add_all(self, phrases: Iterable[str], cls: str, payload: Any = None) -> None:
+        for phrase in phrases:
+            self.add(phrase, Entry(cls, payload))
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One way to read a surface word: ``prefix`` proclitic characters, then ``stem`` (maybe after ال)."""
+    prefix: int
+    article: bool
+    stem: str
+
+
+def make_reader(lexicon: WordLexicon) -> Any:
+    """A cached ``word -> tuple[Reading, ...]`` over the lexicon's first words.
+
+    The shared ``clitic_readings`` strips ال from every stem, which turns آلاف ("الاف" once folded) into
+    "اف"; number words need the article kept apart from the stem, so readings are made here.
+    """
+    firsts = lexicon.by_first
+    prefixes = lexicon.prefixes
+
+    @lru_cache(maxsize=200_000)
+    def read(word: str) -> tuple[Reading, ...]:
+        out: list[Reading] = []
+        for prefix in ("",) + prefixes:
+            if prefix and (not word.startswith(prefix) or len(word) - len(prefix) < 2):
+                continue
+            p = len(prefix)
+            stem = word[p:]
+            if stem in firsts:
+                out.append(Reading(p, False, stem))
+            if stem.startswith("ال") and stem[2:] in firsts:
+                out.append(Reading(p, True, stem[2:]))
+            if prefix.endswith("ل") and stem.startswith("ل") and stem[1:] in firsts:   # لل = ل + ال
+                out.append(Reading(p, True, stem[1:]))
+        return tuple(out)
+
+    return read
+
+
+@dataclass
+class NumberLexicon:
+    words: WordLexicon
+    no_article: frozenset[str]
+    not_numbers: frozenset[str] = frozenset()
+    read: Any = None
+
+
+@cache
+def number_lexicon() -> NumberLexicon:
+    data = load_data("numbers.yaml")
+    months = load_data("dates.yaml")
+    lex = WordLexicon(prefixes=tuple(fold(p) for p in data["clitic_prefixes"]))
+    for cls in ("units", "teen_heads", "tens", "hundreds", "big_numbers", "multipliers", "ordinals"):
+        for row in data[cls]:
+            lex.add_all(row["ar"], cls, int(row["value"]))
+    for row in data["vague"]:
+        lex.add_all(row["ar"], "vague", (int(row["value"]), int(row["low"]), int(row["high"])))
+    for cls in ("teen_tails", "hundred_multipliers", "approximate_before", "approximate_after",
+                "at_least_before", "at_least_after", "at_most_before", "range_open", "range_connectors",
+                "percent_after", "currency_after", "year_before", "year_after", "time_before",
+                "counted_singular", "counted_plural", "dual_nouns", "ordinal_blockers_before"):
+        lex.add_all(data[cls], cls)
+    for row in months["months"] + months["hijri_months"]:
+        lex.add_all(row["ar"], "month", int(row["month"]))
+    no_article = frozenset(fold(w) for w in data["no_article"])
+    result = NumberLexicon(lex, no_article, frozenset(fold(w) for w in data["not_numbers"]))
+    reader = make_reader(lex)
+    blocked = result.not_numbers
+    result.read = lambda word: () if word in blocked else reader(word)
+    return result
+
+
+@cache
+def _signs() -> tuple[frozenset[str], frozenset[str]]:
+    data = load_data("numbers.yaml")
+    return frozenset(data["percent_signs"]), frozenset(data["currency_signs"])
+
+
+# ---------------------------------------------------------------------------------------------- scan
+
+@dataclass(frozen=True, slots=True)
+class _Core:
+    start_tok: int
+    prefix: int            # proclitic characters of the first token not part of the number
+    end_tok: int
+    value: int
+    low: int
+    high: int
+    vague: bool = False
+    digits: str = ""       # the raw digit token when the number was written in digits
+    kind: str = ""         # set when the shape alone decides it (date, time, phone)
+
+
+class _Scan:
+    """The state of one scan over one text's tokens."""
+
+    def __init__(self, norm: NormalisedText, tokens: list[Token]) -> None:
+        self.norm = norm
+        self.text = norm.text
+        self.toks = tokens
+        self.n = len(tokens)
+        self.lex = number_lexicon()
+        read = self.lex.read
+        self.reads = [read(t.text) for t in tokens]
+        self.digit = [t.text[0].isdigit() for t in tokens]
+
+    # -- small helpers
+    def gap(self, j: int) -> str:
+        """Text between token j-1 and token j."""
+        return self.text[self.toks[j - 1].end:self.toks[j].start]
+
+    def adjacent(self, j: int) -> bool:
+        return 0 < j < self.n and not self.gap(j).strip()
+
+    def match(self, j: int, classes: frozenset[str] | set[str], prefix: str = "any",
+              article: bool = True) -> tuple[Entry, int, int, Reading] | None:
+        """The first phrase of one of ``classes`` starting at token j: (entry, end token, prefix, reading).
+
+        ``prefix``: "any" lets the first word carry proclitics, "none" forbids them, "conj" requires
+        exactly the conjunction و (the joint of a compound number: "خمسة وعشرون").
+        """
+        if j >= self.n:
+            return None
+        word = self.toks[j].text
+        for reading in self.reads[j]:
+            if prefix == "none" and reading.prefix:
+                continue
+            if prefix == "conj" and not (reading.prefix == 1 and word[0] == "و"):
+                continue
+            if reading.article and (not article or reading.stem in self.lex.no_article):
+                continue
+            for rest, entry in self.lex.words.by_first.get(reading.stem, ()):
+                if entry.cls not in classes:
+                    continue
+                end = j + 1 + len(rest)
+                if end > self.n:
+                    continue
+                if all(self.toks[j + 1 + k].text == w and self.adjacent(j + 1 + k) for k, w in enumerate(rest)):
+                    return entry, end, reading.prefix, reading
+        return None
+
+    def match_ending(self, end: int, classes: frozenset[str] | set[str]) -> tuple[Entry, int, int] | None:
+        """A phrase of ``classes`` occupying tokens [k, end): (entry, k, prefix), the longest first."""
+        for length in range(min(self.lex.words.max_len, end), 0, -1):
+            k = end - length
+            if k < 0:
+                continue
+            found = self.match(k, classes)
+            if found and found[1] == end and all(self.adjacent(x) for x in range(k + 1, end + 1) if x < self.n):
+                return found[0], k, found[2]
+            if found and found[1] == end and end == self.n:
+                return found[0], k, found[2]
+        return None
+
+    def near_before(self, j: int) -> bool:
+        """Token j-1 is separated from token j by spaces only."""
+        return j > 0 and not self.gap(j).strip()
+
+    # -- cores
+    def digits_core(self, i: int) -> _Core | None:
+        tok = self.toks[i]
+        raw = tok.text
+        if i > 0 and self.toks[i - 1].end == tok.start and not self.digit[i - 1]:
+            # glued to letters: a clitic ("و15", "ب3", "ال15") is fine, a model name ("إف16") is not
+            if self.toks[i - 1].text not in {"و", "ب", "ل", "ف", "ال", "وب", "ول", "بال", "وال"}:
+                return None
+        if i > 0 and self.gap(i).strip() in RANGE_DASHES and self.gap(i).strip() and not self.digit[i - 1]:
+            return None            # "إف-16", "كوفيد-19": part of a name
+        parts = raw.replace(",", ".").split(".")
+        mult = self.match(i + 1, {"multipliers"}, prefix="none", article=False) if self.adjacent(i + 1) else None
+        end = i + 1
+        kind = ""
+        if len(parts) == 1:
+            number = Decimal(int(raw))
+        elif len(parts) >= 3 and not all(len(p) == 3 for p in parts[1:]):
+            kind = "date"                       # 21.1.2022
+            number = Decimal(int(parts[0]))
+        elif len(parts) == 2 and (mult or self._decimal_mark(tok) or len(parts[1]) != 3):
+            number = Decimal(f"{parts[0]}.{parts[1]}")
+        else:
+            number = Decimal(int("".join(parts)))  # 1,200 / 1.200 / 1,200,000
+        if mult and not kind:
+            number *= mult[0].payload
+            end = mult[1]
+        if not kind and len(parts) == 1 and len(raw) >= PHONE_MIN_DIGITS and not mult:
+            kind = "phone"
+        if not kind and i > 0 and self.text[self.toks[i].start - 1:self.toks[i].start] == "+":
+            kind = "phone"
+        value = int(number)       # 3.5 → 3: the conservative reading
+        return _Core(i, 0, end, value, value, value, digits=raw, kind=kind)
+
+    def _decimal_mark(self, tok: Token) -> bool:
+        """The original separator was the Arabic decimal mark ٫ (folded to '.')."""
+        sep = next(k for k, c in enumerate(tok.text) if c in ".,")
+        s, _ = self.norm.span_to_original(tok.start + sep, tok.start + sep + 1)
+        return self.norm.original[s:s + 1] == "٫"
+
+    def group(self, j: int, prefix: str, allow_hundred: bool = True) -> tuple[int, int, int] | None:
+        """A number below 1000 in words starting at token j: (value, end token, prefix)."""
+        classes = {"hundreds", "units", "teen_heads", "tens"} if allow_hundred else {"units", "teen_heads", "tens"}
+        found = self.match(j, classes, prefix)
+        if found is None:
+            return None
+        entry, end, pre, _ = found
+        value = entry.payload
+        if entry.cls == "hundreds":
+            return self._after_hundred(value, end, pre)
+        if entry.cls == "tens":
+            return value, end, pre
+        if value <= 9 and self.adjacent(end) and self.match(end, {"teen_tails"}, "none", article=False):
+            return value + 10, end + 1, pre
+        if entry.cls == "teen_heads":
+            return None
+        if allow_hundred and 3 <= value <= 9 and self.adjacent(end) and self.match(
+                end, {"hundred_multipliers"}, "none", article=False):
+            return self._after_hundred(value * 100, end + 1, pre)
+        if value <= 9 and self.adjacent(end):
+            ten = self.match(end, {"tens"}, "conj")
+            if ten:
+                return value + ten[0].payload, ten[1], pre
+        return value, end, pre
+
+    def _after_hundred(self, hundreds: int, j: int, pre: int) -> tuple[int, int, int]:
+        if self.adjacent(j):
+            below = self.group(j, "conj", allow_hundred=False)
+            if below:
+                return hundreds + below[0], below[1], pre
+        return hundreds, j, pre
+
+    def term(self, j: int, prefix: str) -> tuple[int, int, int, int] | None:
+        """group [multiplier] | big number: (value, end token, magnitude of its last part, prefix)."""
+        g = self.group(j, prefix)
+        if g:
+            value, end, pre = g
+            if self.adjacent(end):
+                mult = self.match(end, {"multipliers"}, "none", article=False)
+                if mult:
+                    return value * mult[0].payload, mult[1], mult[0].payload, pre
+            return value, end, 1, pre
+        big = self.match(j, {"big_numbers"}, prefix, article=False)
+        if big:
+            value = big[0].payload
+            return value, big[1], _magnitude(value), big[2]
+        return None
+
+    def words_core(self, i: int) -> _Core | None:
+        first = self.term(i, "any")
+        if first is None:
+            return None
+        total, end, magnitude, pre = first
+        while magnitude > 1 and self.adjacent(end):
+            nxt = self.term(end, "conj")
+            if nxt is None or nxt[0] >= magnitude:
+                break
+            total += nxt[0]
+            end, magnitude = nxt[1], nxt[2]
+        return _Core(i, pre, end, total, total, total)
+
+    def vague_core(self, i: int) -> _Core | None:
+        found = self.match(i, {"vague"})
+        if found is None:
+            return None
+        entry, end, pre, _ = found
+        value, low, high = entry.payload
+        if self.adjacent(end):     # "عشرات الآلاف", "بضعة آلاف"
+            mult = self.match(end, {"multipliers"}, "none")
+            if mult:
+                value, low, high = value * mult[0].payload, low * mult[0].payload, high * mult[0].payload
+                end = mult[1]
+        return _Core(i, pre, end, value, low, high, vague=True)
+
+    def core(self, i: int) -> _Core | None:
+        if self.digit[i]:
+            return self.digits_core(i)
+        if not self.reads[i]:
+            return None
+        return self.words_core(i) or self.vague_core(i)
+
+    # -- whole numbers
+    def scan(self) -> list[NumberSpan]:
+        out: list[NumberSpan] = []
+        i = 0
+        while i < self.n:
+            span = self.number_at(i)
+            if span is None:
+                i += 1
+                continue
+            out.append(span)
+            i = max(span.token_end, i + 1)
+        return out
+
+    def number_at(self, i: int) -> NumberSpan | None:
+        if not self.digit[i] and self.reads[i]:
+            special = self.ordinal_at(i) or self.dual_at(i)
+            if special:
+                return special
+        core = self.core(i)
+        if core is None:
+            return None
+        return self.complete(core)
+
+    def ordinal_at(self, i: int) -> NumberSpan | None:
+        found = self.match(i, {"ordinals"}, article=False)
+        if found is None:
+            return None
+        entry, end, pre, _ = found
+        if i > 0 and self.adjacent(i) and self.match(i - 1, {"ordinal_blockers_before"}):
+            return None                    # "تشرين الأول": a month, left to the date recogniser
+        value = entry.payload
+        if value <= 9 and self.adjacent(end) and self.match(end, {"teen_tails"}, "none"):
+            value, end = value + 10, end + 1            # "الثالث عشر"
+        elif value <= 9 and self.adjacent(end):
+            ten = self.match(end, {"tens"}, "conj")      # "الحادي والعشرين"
+            if ten:
+                value, end = value + ten[0].payload, ten[1]
+        return self.span(i, pre, end, Quantity(value, value, value, kind="ordinal"))
+
+    def dual_at(self, i: int) -> NumberSpan | None:
+        found = self.match(i, {"dual_nouns"})
+        if found is None:
+            return None
+        _, end, pre, _ = found
+        if self.adjacent(end):             # "جنديين اثنين"
+            two = self.match(end, {"units"}, "none", article=False)
+            if two and two[0].payload == 2:
+                end = two[1]
+        return self.span(i, pre, end, Quantity(2, 2, 2))
+
+    def complete(self, core: _Core) -> NumberSpan:
+        """Add what surrounds a number: a second number of a range, modifiers, and the kind."""
+        start_tok, pre, end = core.start_tok, core.prefix, core.end_tok
+        value, low, high = core.value, core.low, core.high
+        kind = core.kind
+        end_char: int | None = None
+
+        if core.digits and not kind:
+            shaped = self.shaped_digits(core)
+            if shaped:
+                kind, end = shaped
+
+        before = self.match_ending(start_tok, {"approximate_before", "at_least_before", "at_most_before",
+                                               "range_open", "year_before", "time_before", "month",
+                                               "ordinal_blockers_before"})
+        before_cls = before[0].cls if before else ""
+
+        # a range: "بين 10 و15", "10 إلى 15", "10-15", "من عشرة إلى خمسة عشر", "3 أو 4"
+        ranged = False
+        if not kind and not core.vague and end < self.n:
+            other = self.range_end(end, before_cls == "range_open")
+            if other is not None and other.value > value and not other.vague:
+                high, end, ranged = other.value, other.end_tok, True
+                low = value
+
+        approximate = before_cls == "approximate_before"
+        at_least = before_cls == "at_least_before"
+        at_most = before_cls == "at_most_before"
+        start_at = start_tok
+        if before and (before_cls in {"approximate_before", "at_least_before", "at_most_before"}
+                       or (before_cls == "range_open" and ranged)):
+            start_at, pre = before[1], before[2]
+
+        after = self.after_modifier(end)
+        if after:
+            cls, where, after_end = after
+            approximate = approximate or cls == "approximate_after"
+            at_least = at_least or cls == "at_least_after"
+            if where == end:
+                end = after_end
+        if at_least:
+            high = max(high, value)
+        if at_most:
+            low = 0
+
+        if not kind:
+            kind, end, end_char = self.kind_of(core, end, before_cls, approximate or at_least or at_most)
+        quantity = Quantity(value if not ranged else low, low, high, approximate, at_least,
+                            core.vague, kind, at_most)
+        return self.span(start_at, pre, end, quantity, end_char)
+
+    def shaped_digits(self, core: _Core) -> tuple[str, int] | None:
+        """Dates ("21/1/2022", "2022-01-21") and clock times ("10:30") told by their separators."""
+        i = core.start_tok
+        if i + 2 < self.n and core.end_tok == i + 1:
+            g1, g2 = self.gap(i + 1), self.gap(i + 2)
+            if g1 == g2 and g1 in {"/", "-", "."} and self.digit[i + 1] and self.digit[i + 2]:
+                a, b, c = (self.toks[k].text for k in (i, i + 1, i + 2))
+                if all(x.isdigit() for x in (a, b, c)) and (len(a) == 4 or len(c) in (2, 4)):
+                    return "date", i + 3
+        if i + 1 < self.n and core.end_tok == i + 1 and self.gap(i + 1) == ":" and self.digit[i + 1]:
+            return "time", i + 2
+        return None
+
+    def range_end(self, j: int, opened: bool) -> _Core | None:
+        if self.digit[j] and self.gap(j).strip() in RANGE_DASHES and self.gap(j).strip():
+            return self.digits_core(j)
+        if not self.adjacent(j):
+            return None
+        conn = self.match(j, {"range_connectors"}, "none")
+        if conn and conn[1] < self.n and self.adjacent(conn[1]):
+            return self.core(conn[1])
+        if opened:
+            if self.toks[j].text == "و" and j + 1 < self.n and self.toks[j].end == self.toks[j + 1].start:
+                return self.core(j + 1) if self.digit[j + 1] else None
+            if self.toks[j].text.startswith("و"):
+                return self.core(j)
+        return None
+
+    def after_modifier(self, end: int) -> tuple[str, int, int] | None:
+        """"على الأقل" / "تقريبا" within a few words after the number: (class, where, end token)."""
+        for j in range(end, min(end + AFTER_MODIFIER_REACH, self.n)):
+            if j > end and (not self.adjacent(j) or self.digit[j]):
+                break
+            if j == end and not self.adjacent(j):
+                break
+            found = self.match(j, {"at_least_after", "approximate_after"})
+            if found:
+                return found[0].cls, j, found[1]
+        return None
+
+    def kind_of(self, core: _Core, end: int, before_cls: str,
+                qualified: bool) -> tuple[str, int, int | None]:
+        """count, year, percent, money, time, phone or date: (kind, end token, end char or None)."""
+        percent_signs, currency_signs = _signs()
+        last = self.toks[end - 1]
+        follow = self.text[last.end:last.end + 2].lstrip(" ")[:1]
+        if follow and follow in percent_signs:
+            return "percent", end, self.text.index(follow, last.end) + 1
+        nxt = self.match(end, {"percent_after", "currency_after", "year_after", "month", "counted_singular",
+                               "counted_plural", "dual_nouns", "multipliers"}) if self.adjacent(end) else None
+        nxt_cls = nxt[0].cls if nxt else ""
+        if nxt_cls == "percent_after":
+            return "percent", nxt[1], None
+        if nxt_cls == "currency_after":
+            return "money", end, None
+        start = self.toks[core.start_tok].start
+        if self.text[max(0, start - 2):start].strip(" ")[-1:] in currency_signs:
+            return "money", end, None
+        if before_cls == "time_before" and core.value <= 24:
+            return "time", end, None
+        if nxt_cls == "month" and 1 <= core.value <= 31 and core.digits:
+            return "date", end, None
+        raw = core.digits
+        if raw.isdigit() and len(raw) == 4:
+            if nxt_cls == "year_after" and (YEAR_MIN <= core.value <= YEAR_MAX
+                                            or HIJRI_YEAR_MIN <= core.value <= HIJRI_YEAR_MAX):
+                return "year", end, None
+            if YEAR_MIN <= core.value <= YEAR_MAX and (
+                    before_cls in {"year_before", "month"}
+                    or (not qualified and nxt_cls not in {"counted_singular", "counted_plural", "dual_nouns",
+                                                          "multipliers"})):
+                return "year", end, None
+        return "count", end, None
+
+    def span(self, start_tok: int, prefix: int, end_tok: int, quantity: Quantity,
+             end_char: int | None = None) -> NumberSpan:
+        s = self.toks[start_tok].start + prefix
+        e = end_char if end_char is not None else self.toks[end_tok - 1].end
+        os_, oe = self.norm.span_to_original(s, e)
+        return NumberSpan(start_tok, end_tok, os_, oe, quantity)
+
+
+def _magnitude(value: int) -> int:
+    """The place of a big number's last part: 1000 for ألف/ألفين, a million for مليون …"""
+    magnitude = 1
+    while value % (magnitude * 1000) == 0 and value >= magnitude * 1000:
+        magnitude *= 1000
+    return magnitude
+
+
+# ---------------------------------------------------------------------------------------------- API
+
+def number_spans(norm: NormalisedText, tokens: list[Token] | None = None) -> list[NumberSpan]:
+    """Every number in the text with its token span (``tokens`` default to ``tokenize(norm.text)``)."""
+    if tokens is None:
+        tokens = tokenize(norm.text)
+    if not tokens:
+        return []
+    return _Scan(norm, tokens).scan()
+
+
+def find_numbers(norm: NormalisedText, tokens: list[Token] | None = None) -> list[Mention]:
+    """``NUMBER`` mentions (value: :class:`Quantity`) with offsets into the original text."""
+    original = norm.original
+    return [Mention(s.start, s.end, LABEL, original[s.start:s.end], s.quantity)
+            for s in number_spans(norm, tokens)]
+
+
+def singular_count(word: str) -> int | None:
+    """1 for a singular noun that counts people ("جندي" in "مقتل جندي"), 2 for a dual ("جنديين"), else None.
+
+    The word may carry proclitics and the article ("والجندي"). Deciding that "مقتل جندي" means one death
+    is the caller's job; this only says what the noun's form counts.
+    """
+    lex = number_lexicon()
+    words = tokenize(fold(word))
+    if len(words) != 1:
+        return None
+    for reading in lex.read(words[0].text):
+        for rest, entry in lex.words.by_first.get(reading.stem, ()):
+            if rest:
+                continue
+            if entry.cls == "dual_nouns":
+                return 2
+            if entry.cls == "counted_singular":
+                return 1
+    return None
