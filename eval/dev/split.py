@@ -3,7 +3,8 @@
 An article is `test` iff int(sha1(id).hexdigest(), 16) % 3 == 0, else `tune`: stable when gold files are
 added or removed, and independent of who annotated what. Writes eval/dev/splits.json
 {"tune": [...], "test": [...]} (ids sorted); with --materialise, also copies the gold files into
-eval/dev/tune/ and eval/dev/test/ (plain copies, refreshed each run) so that score.py --gold can take a folder.
+eval/dev/tune/ and eval/dev/test/ (plain copies, refreshed each run, git-ignored by a .gitignore inside
+each) so that score.py --gold can take a folder.
 
     python3 eval/dev/split.py [--gold-dir eval/dev/gold] [--materialise]
 
@@ -56,6 +57,8 @@ def main() -> int:
             if folder.exists():
                 shutil.rmtree(folder)
             folder.mkdir(parents=True)
+            # copies, regenerated on demand: the folder ignores itself so they are never committed twice
+            (folder / ".gitignore").write_text("*\n", encoding="utf-8")
             for aid in splits[name]:
                 shutil.copyfile(files[aid], folder / files[aid].name)
     print(f"{len(splits['tune'])} tune, {len(splits['test'])} test, {len(bad)} skipped -> {args.out}",
