@@ -1,11 +1,116 @@
-"""`rasd extract` (filled in by the core pipeline)."""
+"""`rasd extract`: articles in, event records out."""
 from __future__ import annotations
 
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Optional
+
 import typer
+from rich.console import Console
+
+FORMATS = ("table", "json", "jsonl", "csv", "ucdp-csv", "geojson", "parquet")
 
 
 def register(app: typer.Typer) -> None:
     @app.command()
-    def extract(path: str) -> None:
-        """Extract events from an article file."""
-        raise typer.Exit(1)
+    def extract(
+        sources: list[str] = typer.Argument(..., help="Files, directories, URLs or - for standard input."),
+        published: Optional[str] = typer.Option(None, "--published", "-p",
+                                                help="Publication date YYYY-MM-DD for inputs that carry none."),
+        fmt: Optional[str] = typer.Option(None, "--format", "-f",
+                                          help=f"One of {', '.join(FORMATS)}; table on a terminal, else jsonl."),
+        output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
+        include_all: bool = typer.Option(False, "--all", help="Also show historical, hypothetical, negated, "
+                                                              "planned and reported mentions, marked by modality."),
+    ) -> None:
+        """Extract the conflict events each article asserts, as ACLED/UCDP records.
+
+        Example: rasd extract article.txt --published 2022-01-21
+        """
+        err = Console(stderr=True)
+        code = run_extract(sources, published, fmt, output, include_all, err)
+        raise typer.Exit(code)
+
+
+def run_extract(sources: list[str], published: str | None, fmt: str | None, output: Path | None,
+                include_all: bool, err: Console) -> int:
+    from rasd.io.readers import Skipped, read_articles
+    from rasd.io.writers import write_events
+    from rasd.pipeline import ExtractionError, extract_article, parse_published
+
+    fmt = (fmt or ("table" if sys.stdout.isatty() and output is None else "jsonl")).lower()
+    if fmt not in FORMATS:
+        err.print(f"[red]rasd extract:[/] unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        return 2
+    if fmt == "parquet" and output is None:
+        err.print("[red]rasd extract:[/] parquet needs --output FILE")
+        return 2
+    try:
+        pub: date | None = parse_published(published)
+    except ExtractionError as exc:
+        err.print(f"[red]rasd extract:[/] {exc}")
+        return 2
+
+    events = []
+    articles = 0
+    skipped: list[Skipped] = []
+    undated = 0
+    failed = 0
+    for source in sources:
+        for item in read_articles(source, published=pub):
+            if isinstance(item, Skipped):
+                skipped.append(item)
+                continue
+            articles += 1
+            if item.published is None:
+                undated += 1
+            try:
+                events.extend(extract_article(item, include_all=include_all))
+            except Exception as exc:  # one bad article must not stop a batch; it is counted and named
+                failed += 1
+                err.print(f"[yellow]rasd extract:[/] article {item.id}: extraction failed ({type(exc).__name__}: "
+                          f"{exc})")
+    if articles == 0:
+        reasons = "; ".join(f"{s.source}: {s.reason}" for s in skipped[:5]) or "no input"
+        err.print(f"[red]rasd extract:[/] no article to read ({reasons})")
+        return 2
+    if skipped:
+        err.print(f"rasd extract: skipped {len(skipped)} input(s): "
+                  + "; ".join(f"{s.source}: {s.reason}" for s in skipped[:5])
+                  + (" …" if len(skipped) > 5 else ""))
+    if undated:
+        err.print(f"rasd extract: {undated} article(s) have no publication date: relative dates (أمس, الخميس …) "
+                  "are left unresolved (empty event_date, no time_precision); pass --published YYYY-MM-DD")
+    if fmt == "table":
+        _print_table(events, output)
+    elif output is not None and fmt != "parquet":
+        with open(output, "w", encoding="utf-8", newline="") as fh:
+            write_events(events, fmt, fh)
+    elif fmt == "parquet":
+        write_events(events, fmt, str(output))
+    else:
+        write_events(events, fmt, sys.stdout)
+        sys.stdout.flush()
+    if failed:
+        err.print(f"rasd extract: {failed} article(s) failed (see above)")
+    return 1 if failed and failed == articles else 0
+
+
+def _print_table(events, output: Path | None) -> None:
+    from rich.table import Table
+    console = Console(file=open(output, "w", encoding="utf-8") if output else None)
+    table = Table(title=f"{len(events)} event(s)", show_lines=True)
+    for col in ("date", "type", "where", "actors", "killed", "source", "evidence"):
+        table.add_column(col, overflow="fold")
+    for ev in events:
+        table.add_row(
+            f"{ev.event_date or '?'} (p{ev.time_precision or '-'})",
+            f"{ev.event_type}\n{ev.sub_event_type}",
+            f"{ev.location}, {ev.admin1 or ''} {ev.country_code}\n{ev.location_ar or ''}",
+            f"{ev.actor1 or '-'}\n× {ev.actor2 or '-'}",
+            "" if ev.fatalities is None else str(ev.fatalities),
+            ev.attribution_en or ev.attribution or "",
+            ev.evidence[0].text[:160] if ev.evidence else "",
+        )
+    console.print(table)

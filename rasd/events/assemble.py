@@ -1,0 +1,264 @@
+"""Assemble recognised mentions into events.
+
+1. Each sentence with a trigger or a casualty report becomes a *candidate* with its modality.
+2. Candidates of one story are merged: a sentence that adds a place, a count or a source to the event
+   before it ("وبدأت الواقعة …", "وقال المرصد …") joins it; a sentence naming another place, another country
+   or another day starts a new event. Non-asserted candidates (history, hypotheses, denials, plans,
+   statements) never merge into asserted events.
+3. Each draft gets its type from its triggers and targets.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from rasd.events.analysis import Analysis
+from rasd.events.casualties import Counts, count_sentence
+from rasd.model import Mention, Sentence
+from rasd.recognise.triggers import kind_types
+
+CUE_WINDOW_TOKENS = 14          # a cue governs triggers up to this many words after it
+MERGE_LOOKBACK_SENTENCES = 3    # a place-less sentence joins an event mentioned this close before it
+KIND_PRIORITY = ("chemical", "suicide", "airstrike", "shelling", "ied", "grenade", "clash", "killing", "sexual",
+                 "abduction", "protest_intervention", "riot", "mob", "protest", "arrest", "takeover", "regain",
+                 "looting", "disrupted", "explosion", "attack")
+BATTLE_KINDS = {"clash", "attack", "takeover", "regain"}
+REMOTE_KINDS = {"airstrike", "shelling", "ied", "suicide", "grenade", "chemical", "explosion"}
+
+
+@dataclass
+class Candidate:
+    sentence: Sentence
+    triggers: list[Mention]
+    counts: Counts
+    places: list[Mention]
+    actors: list[Mention]
+    victims: list[Mention]
+    dates: list[Mention]
+    sources: list[Mention]
+    modality: str
+    past_reference: bool = False
+
+
+@dataclass
+class Draft:
+    """An event under construction: the candidates (sentences) that state it."""
+    candidates: list[Candidate] = field(default_factory=list)
+    modality: str = "asserted"
+    place: object | None = None          # resolved by rasd.resolve.geocode
+    country_code: str | None = None
+
+    @property
+    def sentences(self) -> list[Sentence]:
+        return [c.sentence for c in self.candidates]
+
+    @property
+    def last_index(self) -> int:
+        return self.candidates[-1].sentence.index
+
+    def mentions(self, kind: str) -> list[Mention]:
+        return [m for c in self.candidates for m in getattr(c, kind)]
+
+    def triggers(self) -> list[Mention]:
+        return self.mentions("triggers")
+
+
+# --- candidates -----------------------------------------------------------------------------------
+
+def build_candidates(an: Analysis) -> list[Candidate]:
+    out: list[Candidate] = []
+    actor_spans = [(m.start, m.end) for m in an.actors]
+    for sent in an.sentences:
+        triggers = an.in_sentence(an.triggers, sent)
+        counts = count_sentence(an, sent)
+        if not triggers and not counts.any():
+            continue
+        places = [p for p in an.in_sentence(an.places, sent)
+                  if not any(s <= p.start and p.end <= e and (e - s) > (p.end - p.start) for s, e in actor_spans)]
+        dates = an.in_sentence(an.dates, sent)
+        modality = _modality(an, sent, triggers, counts)
+        past = any(getattr(d.value, "is_past_reference", False) for d in dates) and not any(
+            _is_recent(d) for d in dates)
+        if past and modality == "asserted":
+            modality = "historical"
+        out.append(Candidate(sent, triggers, counts, places, an.in_sentence(an.actors, sent),
+                             an.in_sentence(an.victims, sent), dates, an.in_sentence(an.sources, sent),
+                             modality, past))
+    return out
+
+
+def _is_recent(d: Mention) -> bool:
+    v = d.value
+    return bool(getattr(v, "resolved", False)) and not getattr(v, "is_past_reference", False)
+
+
+def _modality(an: Analysis, sent: Sentence, triggers: list[Mention], counts: Counts) -> str:
+    """The sentence's modality: asserted unless every event word is governed by a cue."""
+    cues = an.in_sentence(an.cues, sent)
+    if not cues:
+        return "asserted"
+    for cue in cues:
+        if cue.value.scope == "sentence":
+            return cue.value.modality
+    anchors = triggers + counts.mentions
+    if not anchors:
+        return "asserted"
+    governed: list[str] = []
+    for a in anchors:
+        label = None
+        for cue in cues:
+            if cue.end <= a.start and an.token_at(a.start) - an.token_at(cue.end) <= CUE_WINDOW_TOKENS:
+                label = cue.value.modality
+        governed.append(label or "asserted")
+    if all(g != "asserted" for g in governed):
+        return Counter(governed).most_common(1)[0][0]
+    return "asserted"
+
+
+def is_substantive(c: Candidate) -> bool:
+    """Enough to stand as an event on its own: a specific trigger, or a count of victims."""
+    strong = any(t.value.strength >= 2 for t in c.triggers)
+    return strong or c.counts.killed is not None or c.counts.injured is not None \
+        or c.counts.kidnapped is not None or c.counts.arrested is not None
+
+
+# --- merging --------------------------------------------------------------------------------------
+
+def merge_candidates(candidates: list[Candidate], place_key, country_of) -> list[Draft]:
+    """Group candidates into drafts, in text order.
+
+    ``place_key(candidate)`` returns the candidate's resolved main place (or None) and
+    ``country_of(candidate)`` its country code (from places or actors, or None); both are supplied by the
+    resolver so the assembler needs no gazetteer.
+    """
+    drafts: list[Draft] = []
+    for c in candidates:
+        target = None
+        if c.modality == "asserted":
+            for d in reversed(drafts):
+                if d.modality != "asserted":
+                    continue
+                verdict = _same_event(d, c, place_key, country_of)
+                if verdict:
+                    target = d
+                    break
+                if verdict is None:      # incompatible with the latest event: don't reach further back blindly
+                    continue
+        if target is None:
+            target = Draft(modality=c.modality)
+            drafts.append(target)
+        target.candidates.append(c)
+        if target.place is None:
+            target.place = place_key(c)
+        if target.country_code is None:
+            target.country_code = country_of(c)
+    return drafts
+
+
+def _same_event(d: Draft, c: Candidate, place_key, country_of) -> bool | None:
+    """True: same event; False: certainly another; None: not this one, but maybe an earlier one."""
+    c_place, c_country = place_key(c), country_of(c)
+    if d.country_code and c_country and d.country_code != c_country:
+        return None
+    distance = c.sentence.index - d.last_index
+    if d.place is not None and c_place is not None:
+        if not _places_compatible(d.place, c_place):
+            return None
+        return _dates_compatible(d, c) and _types_compatible(d, c, same_place=True)
+    if distance > MERGE_LOOKBACK_SENTENCES:
+        return None
+    if not _dates_compatible(d, c):
+        return None
+    if c_place is None:
+        # a sentence that adds a count, a source or a detail to the story just told
+        if distance <= 1 or _shares_actor(d, c) or not is_substantive(c):
+            return True
+        return _types_compatible(d, c, same_place=False) or None
+    # the event so far had no place: this sentence gives it one
+    return distance <= 1 or _shares_actor(d, c)
+
+
+def _places_compatible(a, b) -> bool:
+    if a is b or getattr(a, "id", None) == getattr(b, "id", None):
+        return True
+    from rasd.resolve.geocode import places_overlap
+    return places_overlap(a, b)
+
+
+def _dates_compatible(d: Draft, c: Candidate) -> bool:
+    mine = [m.value.start for m in c.dates if _is_recent(m) and m.value.start]
+    theirs = [m.value.start for m in d.mentions("dates") if _is_recent(m) and m.value.start]
+    if not mine or not theirs:
+        return True
+    return any(abs((a - b).days) <= 1 for a in mine for b in theirs)
+
+
+def _types_compatible(d: Draft, c: Candidate, same_place: bool) -> bool:
+    if same_place:
+        return True
+    kinds_d = {t.value.kind for t in d.triggers()}
+    kinds_c = {t.value.kind for t in c.triggers}
+    if not kinds_c or not kinds_d:
+        return True
+    if kinds_c & kinds_d:
+        return True
+    violent = BATTLE_KINDS | REMOTE_KINDS | {"killing"}
+    return bool(kinds_c & violent) and bool(kinds_d & violent)
+
+
+def _shares_actor(d: Draft, c: Candidate) -> bool:
+    ids_d = {getattr(m.value, "id", m.text) for m in d.mentions("actors")}
+    return any(getattr(m.value, "id", m.text) in ids_d for m in c.actors)
+
+
+# --- typing ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Typing:
+    event_type: str
+    sub_event_type: str
+    kind: str
+
+
+def choose_type(d: Draft, victim_sides: set[str], target_is_armed: bool) -> Typing | None:
+    triggers = d.triggers()
+    kinds = Counter(t.value.kind for t in triggers)
+    if not kinds:
+        if d.candidates and any(c.counts.killed for c in d.candidates):
+            kinds["attack"] = 1
+        elif any(c.counts.arrested for c in d.candidates):
+            kinds["arrest"] = 1
+        elif any(c.counts.kidnapped for c in d.candidates):
+            kinds["abduction"] = 1
+        else:
+            return None
+    strong = {t.value.kind for t in triggers if t.value.strength >= 2}
+    battles = sum(n for k, n in kinds.items() if k in ("clash",))
+    remote = sum(n for k, n in kinds.items() if k in REMOTE_KINDS)
+    if battles >= 2 and battles >= remote and target_is_armed:
+        primary = "clash"
+    else:
+        pool = strong or set(kinds)
+        primary = min(pool, key=KIND_PRIORITY.index)
+        # a generic explosion word next to a specific one: the specific one decides
+        if primary == "explosion" and {"ied", "suicide", "airstrike", "shelling"} & set(kinds):
+            primary = min({"ied", "suicide", "airstrike", "shelling"} & set(kinds), key=KIND_PRIORITY.index)
+    trig = next(t.value for t in triggers if t.value.kind == primary) if primary in {t.value.kind for t in triggers} \
+        else None
+    if primary in ("attack", "killing"):
+        if "civilian" in victim_sides and not target_is_armed:
+            return Typing("Violence against civilians", "Attack", primary)
+        if target_is_armed or victim_sides & {"state", "nonstate"}:
+            return Typing("Battles", "Armed clash", primary)
+        if primary == "killing":
+            return Typing("Violence against civilians", "Attack", primary)
+        return Typing("Violence against civilians", "Attack", primary) if victim_sides else \
+            Typing("Battles", "Armed clash", primary)
+    if primary == "protest" and "civilian" in victim_sides and any(c.counts.killed for c in d.candidates):
+        return Typing("Protests", "Excessive force against protesters", primary)
+    if primary == "abduction":
+        return Typing("Violence against civilians", "Abduction/forced disappearance", primary)
+    if trig is None:
+        event_type, sub_event_type = kind_types()[primary]
+        return Typing(event_type, sub_event_type, primary)
+    return Typing(trig.event_type, trig.sub_event_type, primary)

@@ -1,0 +1,194 @@
+"""Casualty counts of one sentence: killed, injured, kidnapped, arrested, and the killed by side.
+
+"أسفر عن مقتل 11 جنديا بينهم ضابط" → killed 11 (state side); "حصيلة قتلى بلغت 41 شخصا منهم 20 من قوى الأمن
+و16 من تنظيم داعش و5 مدنيين" → killed 41, breakdown state 20 / nonstate 16 / civilian 5; "مقتل 5 مدنيين و3 جنود"
+→ killed 8 (two additive parts).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+import yaml
+
+from rasd.events.analysis import Analysis
+from rasd.model import Mention, Sentence
+from rasd.text.normalise import fold
+
+COUNT_AFTER_WINDOW = 4      # "حصيلة قتلى أولية بلغت 41": the count may sit a few words after the casualty word
+COUNT_BEFORE_WINDOW = 2     # "41 قتيلا", "نحو 41 قتيلا"
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    count: int
+    side: str                 # state | nonstate | civilian | unknown
+    actor: object | None = None
+    category: str | None = None
+
+
+@dataclass
+class Counts:
+    killed: int | None = None
+    killed_low: int | None = None
+    killed_high: int | None = None
+    injured: int | None = None
+    kidnapped: int | None = None
+    arrested: int | None = None
+    killed_parts: list[Part] = field(default_factory=list)
+    deaths_implied: bool = False
+    vague: bool = False
+    mentions: list[Mention] = field(default_factory=list)
+
+    def any(self) -> bool:
+        return any(v is not None for v in (self.killed, self.injured, self.kidnapped, self.arrested)) \
+            or self.deaths_implied
+
+
+@cache
+def _casualty_data() -> tuple[frozenset[str], frozenset[str]]:
+    with resources.files("rasd.recognise.data").joinpath("casualties.yaml").open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    singular = frozenset(fold(w) for w in data["singular_nouns"])
+    openers = frozenset(fold(w) for w in data["breakdown_openers"])
+    return singular, openers
+
+
+def _is_count(m: Mention) -> bool:
+    return getattr(m.value, "kind", "count") == "count"
+
+
+def _strip_clitic(word: str) -> str:
+    for p in ("وال", "بال", "ال", "و", "ف"):
+        if word.startswith(p) and len(word) - len(p) >= 3:
+            return word[len(p):]
+    return word
+
+
+def count_sentence(an: Analysis, sentence: Sentence) -> Counts:
+    counts = Counts()
+    words = an.in_sentence(an.casualties, sentence)
+    numbers = [n for n in an.in_sentence(an.numbers, sentence) if _is_count(n)]
+    used_numbers: set[int] = set()
+    singular, openers = _casualty_data()
+    for w in words:
+        kind = w.value.kind
+        quantity: Mention | None = None
+        if w.value.counted:
+            # the number sits right before the noun, or is the noun itself (dual: "قتيلان")
+            for n in numbers:
+                if n.start <= w.start < n.end or w.start <= n.start < w.end:
+                    quantity = n
+                    break
+                gap_tokens = an.token_at(w.start) - an.token_before(n.end) - 1
+                if n.end <= w.start and gap_tokens < COUNT_BEFORE_WINDOW:
+                    quantity = n
+        else:
+            first_tok = an.token_at(w.end)
+            for n in numbers:
+                if n.start >= w.end and an.token_at(n.start) - first_tok < COUNT_AFTER_WINDOW \
+                        and not _other_casualty_between(an, words, w, n):
+                    quantity = n
+                    break
+        value: int | None = None
+        if quantity is not None and id(quantity) not in used_numbers:
+            used_numbers.add(id(quantity))
+            q = quantity.value
+            value = q.value
+            if kind == "killed":
+                counts.vague |= bool(getattr(q, "vague", False))
+                if q.low != q.value or q.high != q.value:
+                    counts.killed_low = _min(counts.killed_low, q.low)
+                    counts.killed_high = max(counts.killed_high or 0, q.high)
+        elif quantity is None and not w.value.counted:
+            nxt = an.token_at(w.end)
+            if _strip_clitic(an.token_text(nxt)) in singular:
+                value = 1
+        elif quantity is None and w.value.counted and _strip_clitic(fold(w.text)) in singular:
+            value = 1       # "سقوط قتيل": one
+        if kind == "killed":
+            counts.deaths_implied = True
+            if value is not None:
+                parts, additive = _parts_after(an, sentence, quantity, numbers, used_numbers, openers) \
+                    if quantity is not None else ([], [])
+                own_side = _side_after(an, quantity.end) if quantity is not None else None
+                total = value + sum(p.count for p in additive)
+                if additive:
+                    parts = [Part(value, own_side or "unknown")] + additive
+                counts.killed_parts = parts or counts.killed_parts or ([Part(value, own_side)] if own_side else [])
+                counts.killed = max(counts.killed or 0, total)
+        else:
+            if value is not None:
+                current = getattr(counts, kind)
+                setattr(counts, kind, max(current or 0, value))
+        counts.mentions.append(w)
+    return counts
+
+
+def _min(a: int | None, b: int) -> int:
+    return b if a is None else min(a, b)
+
+
+def _other_casualty_between(an: Analysis, words: list[Mention], w: Mention, n: Mention) -> bool:
+    return any(o is not w and w.end <= o.start < n.start and o.value.kind != w.value.kind for o in words)
+
+
+def _side_after(an: Analysis, offset: int) -> str | None:
+    """The side of the noun that follows a count: "11 جنديا" → state; "16 من تنظيم داعش" → nonstate."""
+    i = an.token_at(offset)
+    for m in an.victims:
+        if m.start >= offset and an.token_at(m.start) - i <= 2:
+            return getattr(m.value, "side", None)
+        if m.start > offset:
+            break
+    for m in an.actors:
+        if m.start >= offset and an.token_at(m.start) - i <= 3:
+            return _actor_side(m.value)
+        if m.start > offset:
+            break
+    return None
+
+
+def _actor_side(actor) -> str:
+    inter = getattr(actor, "inter", None)
+    if inter == 1:
+        return "state"
+    if inter == 7:
+        return "civilian"
+    return "nonstate"
+
+
+def _parts_after(an: Analysis, sentence: Sentence, total: Mention, numbers: list[Mention], used: set[int],
+                 openers: frozenset[str]) -> tuple[list[Part], list[Part]]:
+    """After a total: a breakdown ("منهم 20 … و16 … و5 مدنيين") or additive parts ("و3 جنود").
+
+    Returns (breakdown parts, additive parts).
+    """
+    breakdown: list[Part] = []
+    additive: list[Part] = []
+    i = an.token_at(total.end)
+    window = " ".join(an.token_text(k) for k in range(i, i + 4))
+    in_breakdown = any(f" {o} " in f" {window} " for o in openers)
+    last_end = total.end
+    for n in numbers:
+        if n.start < last_end or id(n) in used:
+            continue
+        between = an.article.text[last_end:n.start]
+        between_tokens = an.token_at(n.start) - an.token_before(last_end) - 1
+        if in_breakdown:
+            if between_tokens > 12:
+                break
+        else:
+            # additive only when joined by "و" right after the previous noun: "5 مدنيين و3 جنود"
+            stripped = between.strip()
+            if between_tokens > 3 or not (stripped.endswith("و") or stripped.startswith("و")):
+                break
+        side = _side_after(an, n.end)
+        if side is None and not in_breakdown:
+            break
+        used.add(id(n))
+        part = Part(n.value.value, side or "unknown")
+        (breakdown if in_breakdown else additive).append(part)
+        last_end = n.end
+    return breakdown, additive

@@ -1,0 +1,121 @@
+"""Who: actor roles of an event (actor1 acted, actor2 was acted upon) and the dead of each side.
+
+Cues, in order of trust: a marked attacker ("هجوما لتنظيم داعش", "من قبل", "شنها") or target ("على مقر
+للجيش", "استهدف"); the side of the victims ("مقتل 11 جنديا" makes the army the target); the order of mention.
+The cue words live in ``rasd/events/data/roles.yaml``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+
+from rasd.events.analysis import Analysis
+from rasd.events.assemble import Draft
+from rasd.model import Mention
+from rasd.text.normalise import fold
+
+ROLE_WINDOW_TOKENS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Roles:
+    actor1: Mention | None
+    actor2: Mention | None
+    assoc1: tuple[Mention, ...] = ()
+    assoc2: tuple[Mention, ...] = ()
+
+
+@cache
+def role_cues() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    with resources.files("rasd.events.data").joinpath("roles.yaml").open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    return (frozenset(fold(w) for w in data["attacker_before"]),
+            frozenset(fold(w) for w in data["target_before"]),
+            frozenset(fold(w) for w in data["armed_targets"]))
+
+
+def side_of(actor) -> str:
+    inter = getattr(actor, "inter", None)
+    if inter == 1:
+        return "state"
+    if inter == 7:
+        return "civilian"
+    if inter in (5, 6):
+        return "civilian"
+    return "nonstate"
+
+
+def _prev_words(an: Analysis, m: Mention, n: int) -> list[str]:
+    i = an.token_at(m.start)
+    return [an.token_text(k) for k in range(max(0, i - n), i)]
+
+
+def _own_prefix(an: Analysis, m: Mention) -> str:
+    """The clitics glued to the mention's first word: 'ل' in 'لتنظيم', 'ب' in 'بقوات'."""
+    i = an.token_at(m.start)
+    start = an.token_starts[i] if i < len(an.token_starts) else m.start
+    if start < m.start:
+        return fold(an.article.text[start:m.start])
+    # the PhraseLexicon excludes clitics from the span: look at the characters just before the mention
+    j = m.start
+    while j > 0 and an.article.text[j - 1].isalpha() and m.start - j < 3:
+        j -= 1
+    return fold(an.article.text[j:m.start])
+
+
+def assign_roles(an: Analysis, d: Draft, victim_sides: set[str]) -> Roles:
+    attacker_cues, target_cues, _ = role_cues()
+    seen: dict[str, Mention] = {}
+    for m in d.mentions("actors"):
+        key = getattr(m.value, "id", m.text)
+        seen.setdefault(key, m)
+    actors = list(seen.values())
+    if not actors:
+        return Roles(None, None)
+    trigger_ends = {t.end for t in d.triggers()}
+    trigger_starts = sorted(t.start for t in d.triggers())
+    scores: dict[str, list[float]] = {}
+    for m in d.mentions("actors"):
+        key = getattr(m.value, "id", m.text)
+        att, tgt = scores.setdefault(key, [0.0, 0.0])
+        prev = _prev_words(an, m, ROLE_WINDOW_TOKENS)
+        prefix = _own_prefix(an, m)
+        if any(w in attacker_cues for w in prev):
+            att += 2
+        if any(w in target_cues for w in prev):
+            tgt += 2
+        # "هجوما لتنظيم داعش": the genitive ل right after an event noun marks the doer
+        if prefix.endswith("ل") and any(0 <= m.start - e <= 2 for e in trigger_ends):
+            att += 2
+        # "عناصر من تنظيم داعش شنوا هجوما": an actor just before an event verb is its subject
+        if any(0 < s - m.end <= 40 for s in trigger_starts):
+            att += 0.5
+        scores[key] = [att, tgt]
+    # the victims' side is the target
+    for key, m in seen.items():
+        side = side_of(m.value)
+        if side in victim_sides and len(victim_sides) == 1:
+            scores[key][1] += 1.5
+        if side == "civilian":
+            scores[key][1] += 1
+    order = list(seen)
+    by_attack = sorted(order, key=lambda k: (-(scores[k][0] - scores[k][1]), order.index(k)))
+    a1 = seen[by_attack[0]]
+    rest = [k for k in by_attack[1:] if side_of(seen[k].value) != side_of(a1.value) or
+            getattr(seen[k].value, "country", None) != getattr(a1.value, "country", None)]
+    a2 = seen[max(rest, key=lambda k: (scores[k][1] - scores[k][0], -order.index(k)))] if rest else None
+    if a2 is not None and scores[by_attack[0]][1] > scores[by_attack[0]][0] and \
+            scores[_key(a2)][0] > scores[_key(a2)][1]:
+        a1, a2 = a2, a1
+    assoc1 = tuple(seen[k] for k in order if seen[k] is not a1 and seen[k] is not a2
+                   and side_of(seen[k].value) == side_of(a1.value))
+    assoc2 = tuple(seen[k] for k in order if a2 is not None and seen[k] is not a1 and seen[k] is not a2
+                   and side_of(seen[k].value) == side_of(a2.value) and seen[k] not in assoc1)
+    return Roles(a1, a2, assoc1, assoc2)
+
+
+def _key(m: Mention) -> str:
+    return getattr(m.value, "id", m.text)

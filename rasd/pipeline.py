@@ -1,0 +1,327 @@
+"""The extraction pipeline: normalise → segment → recognise → assemble → resolve → records.
+
+``extract_article(article)`` is the one service the CLI, the store and the API call.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from datetime import date, datetime
+from functools import cache
+
+from rasd.events.analysis import Analysis
+from rasd.events.assemble import Candidate, Draft, build_candidates, choose_type, is_substantive, merge_candidates
+from rasd.events.roles import assign_roles, role_cues, side_of
+from rasd.model import Article, Event, Evidence, Mention, SourceRef
+from rasd.recognise.lexicon import PhraseLexicon
+from rasd.recognise.places import find_places
+from rasd.recognise.triggers import find_casualty_words, find_cues, find_triggers
+from rasd.resolve.geocode import PlaceContext, ResolvedPlace, article_context, resolve_mentions
+from rasd.resolve.when import resolve_draft_date
+from rasd.text.normalise import normalise
+from rasd.text.segment import split_sentences
+from rasd.text.tokens import tokenize
+
+MIN_CONFIDENCE = 0.0
+
+
+class ExtractionError(ValueError):
+    """The input cannot be read as an article (the message says why and what to do)."""
+
+
+# --- knowledge, loaded once -----------------------------------------------------------------------
+
+@cache
+def _kb():
+    from rasd.kb.actors import load_actors, load_sources, load_victim_categories
+    from rasd.kb.gazetteer import load_gazetteer
+    return load_gazetteer(), load_actors(), load_victim_categories(), load_sources()
+
+
+@cache
+def _armed_target_lexicon() -> PhraseLexicon[bool]:
+    return PhraseLexicon((w, True) for w in role_cues()[2])
+
+
+# --- recognition ----------------------------------------------------------------------------------
+
+def analyse(article: Article) -> Analysis:
+    from rasd.recognise.dates import find_dates
+    from rasd.recognise.numbers import find_numbers
+    gazetteer, actors, victims, sources = _kb()
+    norm = normalise(article.text)
+    tokens = tokenize(norm.text)
+    an = Analysis(article, norm, tokens, split_sentences(article.text))
+    an.actors = _lexicon_mentions(actors.lexicon(), "ACTOR", norm, tokens)
+    an.victims = _lexicon_mentions(victims.lexicon(), "VICTIM", norm, tokens)
+    an.sources = _lexicon_mentions(sources.lexicon(), "SOURCE", norm, tokens)
+    an.places = find_places(norm, tokens, gazetteer)
+    an.numbers = find_numbers(norm, tokens)
+    an.dates = find_dates(norm, article.published, tokens)
+    an.triggers = find_triggers(norm, tokens)
+    an.casualties = find_casualty_words(norm, tokens)
+    an.cues = find_cues(norm, tokens)
+    return an
+
+
+def _lexicon_mentions(lex, label: str, norm, tokens) -> list[Mention]:
+    return [Mention(m.start, m.end, label, norm.original[m.start:m.end], m.payloads[0])
+            for m in lex.find(norm, tokens)]
+
+
+# --- the service ----------------------------------------------------------------------------------
+
+def extract(text: str, published: date | str | None = None, article_id: str | None = None,
+            include_all: bool = False, **meta) -> list[Event]:
+    """Python API: ``rasd.extract(text, published="2022-01-21") -> list[Event]``."""
+    pub = parse_published(published)
+    aid = article_id or "article-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+    return extract_article(Article(aid, text, published=pub, **meta), include_all=include_all)
+
+
+def parse_published(value: date | str | None) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    s = str(value).strip()
+    try:
+        return date.fromisoformat(s[:10])
+    except ValueError as exc:
+        raise ExtractionError(f"cannot read publication date {value!r}: use YYYY-MM-DD") from exc
+
+
+def extract_article(article: Article, include_all: bool = False) -> list[Event]:
+    if not article.text or not article.text.strip():
+        return []
+    an = analyse(article)
+    gazetteer, actors_kb, _, _ = _kb()
+    ctx = article_context(an)
+    candidates = build_candidates(an)
+
+    place_cache: dict[int, ResolvedPlace | None] = {}
+
+    def place_of(c: Candidate) -> ResolvedPlace | None:
+        key = c.sentence.index
+        if key not in place_cache:
+            place_cache[key] = resolve_mentions(gazetteer, c.places, ctx)
+        return place_cache[key]
+
+    def country_of(c: Candidate) -> str | None:
+        p = place_of(c)
+        if p is not None:
+            return p.place.country_code
+        ccs = Counter(getattr(m.value, "country", None) for m in c.actors)
+        ccs.pop(None, None)
+        ccs.pop("", None)
+        return ccs.most_common(1)[0][0] if len(ccs) == 1 else None
+
+    drafts = merge_candidates(candidates, place_of, country_of)
+    events: list[Event] = []
+    for d in drafts:
+        if d.modality != "asserted" and not include_all:
+            continue
+        ev = _build_event(an, d, ctx, gazetteer, actors_kb, place_of)
+        if ev is not None:
+            events.append(ev)
+    return events
+
+
+# --- records --------------------------------------------------------------------------------------
+
+def _build_event(an: Analysis, d: Draft, ctx: PlaceContext, gazetteer, actors_kb, place_of) -> Event | None:
+    article = an.article
+    if not any(is_substantive(c) for c in d.candidates):
+        return None
+    # where: the event's most specific place, the country of its actors otherwise
+    place = resolve_mentions(gazetteer, d.mentions("places"), ctx, d.country_code)
+    countries_named = {p.value.candidates[0].country_code for p in d.mentions("places")
+                       if p.value.known and len({c.country_code for c in p.value.candidates}) == 1
+                       and p.value.candidates[0].level == "country"}
+    if place is not None and place.place.level == "country" and len(countries_named) > 1:
+        return None          # a summary across countries ("في العراق وسوريا"), not one event
+    country_code = place.place.country_code if place is not None else d.country_code
+    if place is None and country_code:
+        cp = gazetteer.country(country_code)
+        if cp is not None:
+            place = ResolvedPlace(cp, None, 3, 6, cp.name_ar)
+    if place is None:
+        return None          # no place at all: ACLED needs at least a country
+    when = resolve_draft_date(d, article.published)
+    # how many
+    killed = [c.counts.killed for c in d.candidates if c.counts.killed is not None]
+    fatalities = max(killed) if killed else (None if not any(c.counts.deaths_implied for c in d.candidates) else None)
+    lows = [c.counts.killed_low for c in d.candidates if c.counts.killed_low is not None]
+    highs = [c.counts.killed_high for c in d.candidates if c.counts.killed_high is not None]
+    parts = next((c.counts.killed_parts for c in d.candidates if c.counts.killed_parts), [])
+    victim_sides = {getattr(v.value, "side", "unknown") for v in d.mentions("victims")}
+    victim_sides |= {p.side for p in parts}
+    victim_sides.discard("unknown")
+    # what
+    text_of_event = " ".join(article.text[s.start:s.end] for s in d.sentences)
+    armed_target = bool(_armed_target_lexicon().find(normalise(text_of_event))) or "state" in victim_sides \
+        or "nonstate" in victim_sides
+    typing = choose_type(d, victim_sides, armed_target)
+    if typing is None:
+        return None
+    # who
+    roles = assign_roles(an, d, victim_sides)
+    country_name = place.place.country if place.place.level != "country" else place.place.name_en
+    actor1 = roles.actor1.value if roles.actor1 else None
+    actor2 = roles.actor2.value if roles.actor2 else None
+    if typing.event_type == "Protests" and (actor1 is None or side_of(actor1) != "civilian"):
+        actor2 = actor1 if actor1 is not None and actor2 is None else actor2
+        actor1 = actors_kb.generic("protesters")
+    if typing.event_type == "Violence against civilians" and (actor2 is None or side_of(actor2) != "civilian"):
+        actor2 = actors_kb.generic("civilians")
+        if actor1 is not None and side_of(actor1) == "civilian":
+            actor1 = None
+    if actor1 is None and typing.event_type in ("Violence against civilians", "Explosions/Remote violence",
+                                                "Battles"):
+        actor1 = actors_kb.generic("unidentified")
+    name1 = actors_kb.english_name(actor1, country_name) if actor1 is not None else None
+    name2 = actors_kb.english_name(actor2, country_name) if actor2 is not None else None
+    inter1 = getattr(actor1, "inter", None)
+    inter2 = getattr(actor2, "inter", None)
+    # the dead of each side
+    deaths_a = deaths_b = deaths_civ = deaths_unknown = None
+    if parts:
+        s1 = side_of(actor1) if actor1 is not None else None
+        s2 = side_of(actor2) if actor2 is not None else None
+        deaths_a = sum(p.count for p in parts if s1 and p.side == s1 and p.side != "civilian")
+        deaths_b = sum(p.count for p in parts if s2 and p.side == s2 and p.side != "civilian" and s2 != s1)
+        deaths_civ = sum(p.count for p in parts if p.side == "civilian")
+        deaths_unknown = max(0, (fatalities or 0) - deaths_a - deaths_b - deaths_civ)
+    elif fatalities is not None:
+        only = next(iter(victim_sides)) if len(victim_sides) == 1 else None
+        deaths_a = deaths_b = deaths_civ = deaths_unknown = 0
+        if only == "civilian":
+            deaths_civ = fatalities
+        elif only and actor2 is not None and side_of(actor2) == only:
+            deaths_b = fatalities
+        elif only and actor1 is not None and side_of(actor1) == only:
+            deaths_a = fatalities
+        else:
+            deaths_unknown = fatalities
+    injured = _max_count(d, "injured")
+    kidnapped = _max_count(d, "kidnapped")
+    arrested = _max_count(d, "arrested")
+    # says who
+    source = next(iter(d.mentions("sources")), None)
+    if source is None and len({m.value.id for m in an.sources}) == 1:
+        source = an.sources[0]
+    evidence = [Evidence(article.id, s.start, s.end, article.text[s.start:s.end]) for s in d.sentences]
+    event_id = _event_id(article.id, evidence, typing.sub_event_type)
+    ev = Event(
+        event_id=event_id,
+        article_ids=[article.id],
+        sources=[SourceRef(article.id, article.url, article.source,
+                           article.published.isoformat() if article.published else None)],
+        evidence=evidence,
+        event_type=typing.event_type,
+        sub_event_type=typing.sub_event_type,
+        modality=d.modality,
+        attribution=source.text if source else None,
+        attribution_en=getattr(source.value, "name_en", None) if source else None,
+        event_date=when.event_date.isoformat() if when.event_date else None,
+        time_precision=when.time_precision,
+        date_start=when.date_start.isoformat() if when.date_start else None,
+        date_end=when.date_end.isoformat() if when.date_end else None,
+        date_expression=when.expression,
+        actor1=name1, actor2=name2, inter1=inter1, inter2=inter2,
+        assoc_actor_1="; ".join(actors_kb.english_name(m.value, country_name) for m in roles.assoc1) or None,
+        assoc_actor_2="; ".join(actors_kb.english_name(m.value, country_name) for m in roles.assoc2) or None,
+        interaction=_interaction(inter1, inter2),
+        civilian_targeting="Civilian targeting" if inter2 == 7 else None,
+        actor1_ar=roles.actor1.text if roles.actor1 and roles.actor1.value is actor1 else None,
+        actor2_ar=roles.actor2.text if roles.actor2 and roles.actor2.value is actor2 else None,
+        country=country_name,
+        country_code=place.place.country_code,
+        admin1=place.place.admin1 if place.place.level != "country" else None,
+        admin2=place.place.admin2,
+        admin3=place.place.admin3,
+        location=place.place.name_en,
+        location_ar=place.location_ar,
+        latitude=round(place.place.latitude, 5),
+        longitude=round(place.place.longitude, 5),
+        geo_precision=place.geo_precision,
+        where_prec=place.where_prec,
+        gazetteer_id=place.place.id,
+        fatalities=fatalities,
+        deaths_a=deaths_a, deaths_b=deaths_b, deaths_civilians=deaths_civ, deaths_unknown=deaths_unknown,
+        best=fatalities,
+        low=min(lows + ([fatalities] if fatalities is not None else [])) if (lows or fatalities is not None) else None,
+        high=max(highs + ([fatalities] if fatalities is not None else [])) if (highs or fatalities is not None) else None,
+        injured=injured, kidnapped=kidnapped, arrested=arrested,
+    )
+    ev.confidence = _confidence(d, place, when, source)
+    ev.notes = _notes(ev)
+    tags = []
+    if not when.resolved:
+        tags.append("date unresolved: no publication date")
+    if place.unknown_names:
+        tags.append("location fallback to nearest known unit")
+    if any(c.counts.vague for c in d.candidates):
+        tags.append("vague fatality count")
+    ev.tags = "; ".join(tags)
+    return ev
+
+
+def _max_count(d: Draft, kind: str) -> int | None:
+    values = [getattr(c.counts, kind) for c in d.candidates if getattr(c.counts, kind) is not None]
+    return max(values) if values else None
+
+
+def _interaction(i1: int | None, i2: int | None) -> int | None:
+    if i1 is None:
+        return None
+    if i2 is None:
+        return i1 * 10
+    a, b = sorted((i1, i2))
+    return a * 10 + b
+
+
+def _event_id(article_id: str, evidence: list[Evidence], sub_type: str) -> str:
+    key = f"{article_id}|{sub_type}|" + "|".join(f"{e.start}-{e.end}" for e in evidence)
+    return "rasd-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def _confidence(d: Draft, place: ResolvedPlace, when, source) -> float:
+    score = 0.35
+    if any(t.value.strength >= 2 for t in d.triggers()):
+        score += 0.15
+    if any(c.counts.killed is not None or c.counts.injured is not None for c in d.candidates):
+        score += 0.15
+    if place.geo_precision <= 2:
+        score += 0.1
+    if when.expression:
+        score += 0.1
+    if source is not None:
+        score += 0.05
+    if len(d.candidates) > 1:
+        score += 0.05
+    return min(0.95, score)
+
+
+_VERBS = {
+    "Battles": "clashed with", "Explosions/Remote violence": "struck", "Violence against civilians": "attacked",
+    "Protests": "protested", "Riots": "rioted against", "Strategic developments": "acted against",
+}
+
+
+def _notes(ev: Event) -> str:
+    when = f"On {ev.event_date}" if ev.event_date else "On an unresolved date"
+    where = ", ".join(x for x in (ev.location, ev.admin1, ev.country) if x and x != ev.location or x == ev.location)
+    where = ", ".join(dict.fromkeys(x for x in (ev.location, ev.admin1, ev.country) if x))
+    who = ev.actor1 or "an unidentified actor"
+    what = ev.sub_event_type.lower()
+    target = f" targeting {ev.actor2}" if ev.actor2 else ""
+    toll = ""
+    if ev.fatalities is not None:
+        toll = f"; {ev.fatalities} reported killed"
+    if ev.injured:
+        toll += f", {ev.injured} injured"
+    src = f" (according to {ev.attribution_en})" if ev.attribution_en else ""
+    return f"{when}, {who}: {what}{target} in {where}{toll}{src}."

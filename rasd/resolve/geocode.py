@@ -1,0 +1,142 @@
+"""Where: choose and resolve the place of an event.
+
+Same-name places are disambiguated by the article's other places and actors; the most specific place a
+sentence gives wins ("بين قرى الطالعة وأم الكرامي غربي ناحية العظيم" → the subdistrict Al-Adhaim, the
+villages kept by name); "ريف X" becomes X's governorate; "غربي X" keeps X with a lower precision.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+from rasd.events.analysis import Analysis
+from rasd.model import Mention
+
+LEVEL_RANK = {"site": 0, "populated": 0, "admin3": 1, "admin2": 2, "admin1": 3, "country": 4}
+SAME_PLACE_KM = 20.0
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedPlace:
+    place: object                 # rasd.kb.gazetteer.Place
+    mention: Mention | None       # the mention it came from
+    geo_precision: int            # ACLED: 1 town, 2 near/district, 3 governorate/country
+    where_prec: int               # UCDP: 1 exact … 4 admin1, 6 country
+    location_ar: str
+    unknown_names: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.place.id
+
+    @property
+    def level(self) -> str:
+        return self.place.level
+
+
+@dataclass
+class PlaceContext:
+    countries: Counter
+    admin1: Counter
+
+
+def article_context(an: Analysis) -> PlaceContext:
+    """Countries and governorates the article names unambiguously (places) or implies (actors)."""
+    countries: Counter = Counter()
+    admin1: Counter = Counter()
+    for m in an.places:
+        cands = m.value.candidates
+        ccs = {c.country_code for c in cands}
+        if len(ccs) == 1:
+            countries[next(iter(ccs))] += 1
+            a1 = {c.admin1 for c in cands if c.admin1}
+            if len(a1) == 1:
+                admin1[(next(iter(ccs)), next(iter(a1)))] += 1
+    for m in an.actors:
+        cc = getattr(m.value, "country", None) or getattr(m.value, "home_country", None)
+        if cc and len(cc) == 2:
+            countries[cc] += 1
+    return PlaceContext(countries, admin1)
+
+
+def _pick(gazetteer, ref, ctx: PlaceContext):
+    from rasd.kb.gazetteer import resolve_place
+    cands = list(ref.candidates)
+    if ref.typed_level in ("admin1", "admin2", "admin3"):
+        typed = [c for c in cands if c.level == ref.typed_level]
+        if not typed and ref.typed_level == "admin3":
+            typed = [c for c in cands if c.level in ("admin2", "populated")]
+        cands = typed or cands
+    elif ref.typed_level == "populated" or ref.site:
+        typed = [c for c in cands if c.level in ("populated", "site")]
+        cands = typed or cands
+    if not cands:
+        return None
+    return resolve_place(cands, ctx.countries, Counter({k[1]: v for k, v in ctx.admin1.items()}))
+
+
+def resolve_mentions(gazetteer, places: list[Mention], ctx: PlaceContext,
+                     country_hint: str | None = None) -> ResolvedPlace | None:
+    """The most specific place among ``places`` (one sentence or one event), consistent with the others."""
+    from rasd.kb.gazetteer import geo_precision, where_prec
+    picked: list[tuple[object, Mention]] = []
+    unknown: list[Mention] = []
+    for m in places:
+        ref = m.value
+        if not ref.known:
+            unknown.append(m)
+            continue
+        p = _pick(gazetteer, ref, ctx)
+        if p is None:
+            continue
+        if ref.rural and p.level != "admin1":
+            unit = gazetteer.admin_unit(p.country_code, p.admin1)
+            p = unit or p
+        picked.append((p, m))
+    if country_hint:
+        same = [(p, m) for p, m in picked if p.country_code == country_hint]
+        picked = same or picked
+    if not picked:
+        return None
+    # majority country among the sentence's places, then the most specific place in it
+    cc = Counter(p.country_code for p, _ in picked).most_common(1)[0][0] if not country_hint else \
+        picked[0][0].country_code
+    in_country = [(p, m) for p, m in picked if p.country_code == cc]
+    best, mention = min(in_country, key=lambda pm: (LEVEL_RANK.get(pm[0].level, 5), places.index(pm[1])))
+    precision = geo_precision(best)
+    wprec = where_prec(best)
+    ref = mention.value
+    if ref.direction or ref.rural:
+        precision = min(3, precision + 1) if best.level in ("populated", "site", "admin3") else precision
+        wprec = min(6, wprec + 1)
+    names = tuple(m.text for m in unknown)
+    if names:
+        precision = max(precision, 2)
+    location_ar = "، ".join(names + (mention.text,)) if names else mention.text
+    return ResolvedPlace(best, mention, precision, wprec, location_ar, names)
+
+
+def places_overlap(a: ResolvedPlace, b: ResolvedPlace) -> bool:
+    """Could two resolved places be the same event's place? Same unit, one containing the other, or close."""
+    pa, pb = a.place, b.place
+    if pa.id == pb.id:
+        return True
+    if pa.country_code != pb.country_code:
+        return False
+    ra, rb = LEVEL_RANK.get(pa.level, 5), LEVEL_RANK.get(pb.level, 5)
+    coarse, fine = (pa, pb) if ra > rb else (pb, pa)
+    if coarse.level == "country":
+        return True
+    if coarse.level == "admin1" and coarse.admin1 == fine.admin1:
+        return True
+    if coarse.level == "admin2" and coarse.admin2 and coarse.admin2 == fine.admin2:
+        return True
+    return km(pa.latitude, pa.longitude, pb.latitude, pb.longitude) <= SAME_PLACE_KM
+
+
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371 * math.asin(math.sqrt(min(1.0, h)))
