@@ -1,0 +1,483 @@
+"""The actor dictionary: who acts, the names the Arabic press gives them, and their ACLED names and codes.
+
+Three data files, loaded once each:
+
+* ``data/actors.yaml`` — actors (state forces and their units, coalitions, armed groups, generic actors such
+  as "Civilians ({country})") with Arabic aliases, ACLED-style English names, type → ACLED ``inter`` code,
+  country and home country;
+* ``data/victims.yaml`` — victim categories for fatality breakdowns (soldiers, police, militants,
+  civilians …), each on a side: ``state``, ``nonstate``, ``civilian`` or ``unknown``;
+* ``data/sources.yaml`` — who reports (agencies, observatories, "a security source"), for attribution.
+
+Matching goes through :class:`rasd.recognise.lexicon.PhraseLexicon`, so clitics ("وداعش", "لتنظيم داعش",
+"بقوات سوريا الديمقراطية") and the article are handled there, and offsets point into the original text.
+"""
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from rasd.model import Mention
+from rasd.recognise.lexicon import PhraseLexicon, PhraseMatch
+from rasd.text.normalise import NormalisedText, normalise
+from rasd.text.tokens import tokenize
+
+DATA_DIR = Path(__file__).parent / "data"
+ACTORS_FILE = DATA_DIR / "actors.yaml"
+VICTIMS_FILE = DATA_DIR / "victims.yaml"
+SOURCES_FILE = DATA_DIR / "sources.yaml"
+
+COUNTRY_PLACEHOLDER = "{country}"
+VICTIM_SIDES = ("state", "nonstate", "civilian", "unknown")
+
+
+class KnowledgeBaseError(ValueError):
+    """A knowledge-base data file is malformed; the message names the file, the entry and the fix."""
+
+
+# ---------------------------------------------------------------------------------------------- types
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    id: str
+    name_en: str                    # ACLED-style; a template with "{country}" when ``generic``
+    aliases_ar: tuple[str, ...]
+    type: str                       # state_forces, rebel_group, … (see actors.yaml ``types``)
+    inter: int                      # ACLED inter code 1–8, derived from ``type``
+    country: str | None             # ISO2 the actor belongs to or mainly fights in
+    home_country: str | None        # ISO2 of the state whose forces these are
+    generic: bool                   # the English name is filled from the event's country
+    parent: str | None              # id of the organisation this unit or faction belongs to
+    wikidata: str | None
+    theatres: tuple[str, ...] = ()  # where an ambiguous alias most likely means this actor
+
+
+@dataclass(frozen=True, slots=True)
+class CountryName:
+    code: str
+    name: str
+    the: bool        # ACLED writes "Military Forces of the United States"
+
+
+@dataclass(frozen=True, slots=True)
+class ActorMatch:
+    """An actor name found in a text: offsets into the original text and the actors it may mean."""
+    start: int
+    end: int
+    text: str
+    actors: tuple[Actor, ...]       # most likely first; more than one when the alias is ambiguous
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.actors) > 1
+
+    def to_mention(self) -> Mention:
+        return Mention(self.start, self.end, "ACTOR", self.text, self.actors)
+
+
+@dataclass(frozen=True, slots=True)
+class VictimCategory:
+    id: str
+    name_en: str
+    side: str                       # state | nonstate | civilian | unknown
+    words_ar: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    id: str
+    name_en: str
+    aliases_ar: tuple[str, ...]
+    kind: str = "other"             # agency | monitor | official | anonymous | ngo | media | other
+
+
+@dataclass(frozen=True, slots=True)
+class ActorStats:
+    total: int
+    generic: int
+    by_country: tuple[tuple[str, int], ...]          # country code (or "multinational"/"generic"), count
+    by_type: tuple[tuple[str, int, int], ...]        # type, inter code, count
+    by_country_type: tuple[tuple[str, str, int], ...]
+
+    def format(self) -> str:
+        lines = [f"actors: {self.total} ({self.generic} generic)", "", "by type:"]
+        lines += [f"  {inter}  {t:<18} {n:>4}" for t, inter, n in self.by_type]
+        lines += ["", "by country:"]
+        lines += [f"  {c:<14} {n:>4}" for c, n in self.by_country]
+        return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------- loading
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.safe_load(fh)
+    except FileNotFoundError as exc:
+        raise KnowledgeBaseError(f"{path}: file not found") from exc
+    except yaml.YAMLError as exc:
+        raise KnowledgeBaseError(f"{path}: not valid YAML ({exc})") from exc
+    if not isinstance(data, dict):
+        raise KnowledgeBaseError(f"{path}: expected a mapping at the top level")
+    return data
+
+
+def _phrases(path: Path, where: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value:
+        raise KnowledgeBaseError(f"{path}: {where}: expected a non-empty list of phrases")
+    out: list[str] = []
+    for phrase in value:
+        if not isinstance(phrase, str) or not phrase.strip():
+            raise KnowledgeBaseError(f"{path}: {where}: every phrase must be a non-empty string, got {phrase!r}")
+        out.append(unicodedata.normalize("NFC", phrase.strip()))
+    return tuple(out)
+
+
+_ACTOR_KEYS = {"id", "name_en", "type", "country", "home_country", "generic", "parent", "wikidata", "theatres",
+               "aliases_ar"}
+
+
+def _parse_actor(path: Path, row: Any, types: dict[str, int], countries: dict[str, CountryName]) -> Actor:
+    if not isinstance(row, dict):
+        raise KnowledgeBaseError(f"{path}: every actor must be a mapping, got {row!r}")
+    ident = row.get("id")
+    if not isinstance(ident, str) or not ident:
+        raise KnowledgeBaseError(f"{path}: an actor has no id: {row!r}")
+    unknown = set(row) - _ACTOR_KEYS
+    if unknown:
+        raise KnowledgeBaseError(f"{path}: actor {ident}: unknown keys {sorted(unknown)}")
+    name = row.get("name_en")
+    if not isinstance(name, str) or not name:
+        raise KnowledgeBaseError(f"{path}: actor {ident}: name_en is missing")
+    kind = row.get("type")
+    if kind not in types:
+        raise KnowledgeBaseError(f"{path}: actor {ident}: type {kind!r} is not one of {sorted(types)}")
+    generic = bool(row.get("generic", False))
+    if generic != (COUNTRY_PLACEHOLDER in name):
+        raise KnowledgeBaseError(f"{path}: actor {ident}: a generic actor's name_en must contain "
+                                 f"{COUNTRY_PLACEHOLDER!r} and only a generic one may")
+    country = row.get("country")
+    home = row.get("home_country", country if kind == "state_forces" else None)
+    theatres = tuple(row.get("theatres") or ())
+    for field_name, code in (("country", country), ("home_country", home)) + tuple(("theatres", c) for c in theatres):
+        if code is not None and code not in countries:
+            raise KnowledgeBaseError(f"{path}: actor {ident}: {field_name} {code!r} is not in `countries`")
+    if generic and country is not None:
+        raise KnowledgeBaseError(f"{path}: actor {ident}: a generic actor takes its country from the event")
+    return Actor(id=ident, name_en=name, aliases_ar=_phrases(path, f"actor {ident}", row.get("aliases_ar")),
+                 type=kind, inter=types[kind], country=country, home_country=home, generic=generic,
+                 parent=row.get("parent"), wikidata=row.get("wikidata"), theatres=theatres)
+
+
+class ActorDictionary:
+    """All actors, looked up by id or by Arabic name. Build with :func:`load_actors`."""
+
+    def __init__(self, actors: Iterable[Actor], countries: dict[str, CountryName],
+                 ambiguous: dict[str, tuple[str, ...]], version: str = "") -> None:
+        self.version = version
+        self.actors: tuple[Actor, ...] = tuple(actors)
+        self.countries = dict(countries)
+        self._by_id: dict[str, Actor] = {}
+        for actor in self.actors:
+            if actor.id in self._by_id:
+                raise KnowledgeBaseError(f"actor id {actor.id!r} is used twice")
+            self._by_id[actor.id] = actor
+        for actor in self.actors:
+            if actor.parent is not None and actor.parent not in self._by_id:
+                raise KnowledgeBaseError(f"actor {actor.id}: parent {actor.parent!r} is not an actor id")
+        self.ambiguous: dict[str, tuple[Actor, ...]] = {}
+        for alias, ids in ambiguous.items():
+            missing = [i for i in ids if i not in self._by_id]
+            if missing:
+                raise KnowledgeBaseError(f"ambiguous alias {alias!r}: unknown actor ids {missing}")
+            self.ambiguous[alias] = tuple(self._by_id[i] for i in ids)
+        self._country_by_name = {c.name.lower(): c for c in self.countries.values()}
+        self._lexicon: PhraseLexicon[Actor] | None = None
+
+    def __len__(self) -> int:
+        return len(self.actors)
+
+    def __iter__(self) -> Iterator[Actor]:
+        return iter(self.actors)
+
+    def by_id(self, actor_id: str) -> Actor:
+        try:
+            return self._by_id[actor_id]
+        except KeyError:
+            raise KeyError(f"no actor with id {actor_id!r} in actors.yaml") from None
+
+    def lexicon(self) -> PhraseLexicon[Actor]:
+        """Every alias → its actor(s); ambiguous aliases carry their actors, most likely first."""
+        if self._lexicon is None:
+            entries: list[tuple[str, Actor]] = [(alias, a) for a in self.actors for alias in a.aliases_ar]
+            entries += [(alias, a) for alias, actors in self.ambiguous.items() for a in actors]
+            self._lexicon = PhraseLexicon(entries)
+        return self._lexicon
+
+    def lookup(self, arabic: str) -> list[Actor]:
+        """The actors an exact name (clitics and article aside) may mean: "داعش", "والحوثيين" …"""
+        found = self.lexicon().get(arabic)
+        if found:
+            return found
+        # a name written with a proclitic ("لتنظيم داعش", "والحوثيين") is still the whole name
+        norm = normalise(arabic)
+        n_tokens = len(tokenize(norm.text))
+        whole = [m for m in self.lexicon().find(norm) if m.token_start == 0 and m.token_end == n_tokens]
+        return list(whole[0].payloads) if whole else []
+
+    def find(self, text: str | NormalisedText) -> list[ActorMatch]:
+        """Actor names in a text, left to right, without overlaps.
+
+        Overlaps go to the longer name; at equal length a specific actor beats a generic one, so
+        "قوات الأمن الفلسطينية" is the Palestinian police, not a generic "قوات الأمن" plus a stray word.
+        """
+        norm = text if isinstance(text, NormalisedText) else normalise(text)
+        raw = self.lexicon().find(norm, longest_only=False)
+        ordered = sorted(raw, key=lambda m: (-(m.token_end - m.token_start), _generic_rank(m), m.token_start))
+        taken: set[int] = set()
+        kept: list[PhraseMatch[Actor]] = []
+        for m in ordered:
+            span = set(range(m.token_start, m.token_end))
+            if span & taken:
+                continue
+            taken |= span
+            kept.append(m)
+        kept.sort(key=lambda m: m.token_start)
+        return [ActorMatch(m.start, m.end, norm.original[m.start:m.end], m.payloads) for m in kept]
+
+    def mentions(self, text: str | NormalisedText) -> list[Mention]:
+        """``find`` as ``Mention(label="ACTOR", value=tuple of actors)``."""
+        return [m.to_mention() for m in self.find(text)]
+
+    def disambiguate(self, actors: Iterable[Actor], country: str | None = None) -> Actor | None:
+        """Pick one actor of an ambiguous match: the one fighting in ``country`` (ISO2) if any, else the first."""
+        candidates = list(actors)
+        if not candidates:
+            return None
+        if country:
+            for actor in candidates:
+                if country in actor.theatres or country in (actor.country, actor.home_country):
+                    return actor
+        return candidates[0]
+
+    def root(self, actor: Actor) -> Actor:
+        """The top of the actor's parent chain (a unit's army, a faction's umbrella)."""
+        seen = {actor.id}
+        while actor.parent is not None and actor.parent not in seen:
+            actor = self._by_id[actor.parent]
+            seen.add(actor.id)
+        return actor
+
+    def country(self, code_or_name: str | None) -> CountryName | None:
+        if not code_or_name:
+            return None
+        return self.countries.get(code_or_name.upper()) or self._country_by_name.get(code_or_name.lower())
+
+    def english_name(self, actor: Actor, country_name: str | None = None, top_level: bool = False) -> str:
+        """The ACLED name; a generic actor's template is filled with the event's country.
+
+        ``country_name`` is an ISO2 code or an English country name. ACLED writes "Military Forces of the
+        United States" but "Civilians (United States)". Without a country a generic actor's name drops the
+        country part ("Unidentified Armed Group"). ``top_level`` names the parent organisation instead of
+        the unit (ACLED codes most state-force units under their state).
+        """
+        if top_level:
+            actor = self.root(actor)
+        if not actor.generic:
+            return actor.name_en
+        template = actor.name_en
+        if not country_name:
+            return template.replace(f" ({COUNTRY_PLACEHOLDER})", "").replace(f" of {COUNTRY_PLACEHOLDER}", "")
+        known = self.country(country_name)
+        name = known.name if known else country_name.strip()
+        if known and known.the:
+            template = template.replace(f"of {COUNTRY_PLACEHOLDER}", f"of the {COUNTRY_PLACEHOLDER}")
+        return template.replace(COUNTRY_PLACEHOLDER, name)
+
+
+def _generic_rank(match: PhraseMatch[Actor]) -> int:
+    return 1 if all(a.generic for a in match.payloads) else 0
+
+
+def parse_actors(path: Path) -> ActorDictionary:
+    data = _read_yaml(path)
+    types = data.get("types")
+    if not isinstance(types, dict) or not all(isinstance(v, int) and 1 <= v <= 8 for v in types.values()):
+        raise KnowledgeBaseError(f"{path}: `types` must map each type to an ACLED inter code 1–8")
+    countries: dict[str, CountryName] = {}
+    for code, row in (data.get("countries") or {}).items():
+        if not isinstance(row, dict) or not isinstance(row.get("name"), str):
+            raise KnowledgeBaseError(f"{path}: country {code}: expected {{name: …, the: bool}}")
+        countries[code] = CountryName(code, row["name"], bool(row.get("the", False)))
+    rows = data.get("actors")
+    if not isinstance(rows, list) or not rows:
+        raise KnowledgeBaseError(f"{path}: `actors` must be a non-empty list")
+    actors = [_parse_actor(path, row, types, countries) for row in rows]
+    ambiguous: dict[str, tuple[str, ...]] = {}
+    for row in data.get("ambiguous") or []:
+        if not isinstance(row, dict) or not isinstance(row.get("alias"), str) or not row.get("actors"):
+            raise KnowledgeBaseError(f"{path}: ambiguous entries are {{alias: …, actors: [ids]}}, got {row!r}")
+        ambiguous[unicodedata.normalize("NFC", row["alias"].strip())] = tuple(row["actors"])
+    try:
+        return ActorDictionary(actors, countries, ambiguous, version=str(data.get("version", "")))
+    except KnowledgeBaseError as exc:
+        raise KnowledgeBaseError(f"{path}: {exc}") from None
+
+
+@cache
+def load_actors(path: str | None = None) -> ActorDictionary:
+    """The actor dictionary (cached): ``load_actors().find(text)``, ``.lookup("داعش")``, ``.by_id(…)``."""
+    return parse_actors(Path(path) if path else ACTORS_FILE)
+
+
+# ---------------------------------------------------------------------------------------------- victims
+
+class VictimCategories:
+    """Victim categories ("جنود" → soldiers, state side). Build with :func:`load_victim_categories`."""
+
+    def __init__(self, categories: Iterable[VictimCategory], version: str = "") -> None:
+        self.version = version
+        self.categories: tuple[VictimCategory, ...] = tuple(categories)
+        self._by_id = {c.id: c for c in self.categories}
+        if len(self._by_id) != len(self.categories):
+            raise KnowledgeBaseError("victim category ids must be unique")
+        self._lexicon: PhraseLexicon[VictimCategory] | None = None
+
+    def __len__(self) -> int:
+        return len(self.categories)
+
+    def __iter__(self) -> Iterator[VictimCategory]:
+        return iter(self.categories)
+
+    def by_id(self, category_id: str) -> VictimCategory:
+        try:
+            return self._by_id[category_id]
+        except KeyError:
+            raise KeyError(f"no victim category {category_id!r} in victims.yaml") from None
+
+    def lexicon(self) -> PhraseLexicon[VictimCategory]:
+        if self._lexicon is None:
+            self._lexicon = PhraseLexicon((w, c) for c in self.categories for w in c.words_ar)
+        return self._lexicon
+
+    def lookup(self, arabic: str) -> list[VictimCategory]:
+        return self.lexicon().get(arabic)
+
+    def mentions(self, text: str | NormalisedText) -> list[Mention]:
+        norm = text if isinstance(text, NormalisedText) else normalise(text)
+        return [Mention(m.start, m.end, "VICTIM", norm.original[m.start:m.end], m.payloads[0])
+                for m in self.lexicon().find(norm)]
+
+
+def parse_victim_categories(path: Path) -> VictimCategories:
+    data = _read_yaml(path)
+    out: list[VictimCategory] = []
+    for row in data.get("categories") or []:
+        if not isinstance(row, dict) or not isinstance(row.get("id"), str) or not isinstance(row.get("name_en"), str):
+            raise KnowledgeBaseError(f"{path}: a category needs id and name_en: {row!r}")
+        if row.get("side") not in VICTIM_SIDES:
+            raise KnowledgeBaseError(f"{path}: category {row['id']}: side must be one of {VICTIM_SIDES}")
+        out.append(VictimCategory(row["id"], row["name_en"], row["side"],
+                                  _phrases(path, f"category {row['id']}", row.get("words_ar"))))
+    if not out:
+        raise KnowledgeBaseError(f"{path}: `categories` must be a non-empty list")
+    return VictimCategories(out, version=str(data.get("version", "")))
+
+
+@cache
+def load_victim_categories(path: str | None = None) -> VictimCategories:
+    return parse_victim_categories(Path(path) if path else VICTIMS_FILE)
+
+
+# ---------------------------------------------------------------------------------------------- sources
+
+SOURCE_KINDS = ("agency", "monitor", "official", "anonymous", "ngo", "media", "other")
+
+
+class Sources:
+    """Who reports: news agencies, monitors, officials, anonymous sources. Build with :func:`load_sources`."""
+
+    def __init__(self, sources: Iterable[Source], version: str = "") -> None:
+        self.version = version
+        self.sources: tuple[Source, ...] = tuple(sources)
+        self._by_id = {s.id: s for s in self.sources}
+        if len(self._by_id) != len(self.sources):
+            raise KnowledgeBaseError("source ids must be unique")
+        self._lexicon: PhraseLexicon[Source] | None = None
+
+    def __len__(self) -> int:
+        return len(self.sources)
+
+    def __iter__(self) -> Iterator[Source]:
+        return iter(self.sources)
+
+    def by_id(self, source_id: str) -> Source:
+        try:
+            return self._by_id[source_id]
+        except KeyError:
+            raise KeyError(f"no source {source_id!r} in sources.yaml") from None
+
+    def lexicon(self) -> PhraseLexicon[Source]:
+        if self._lexicon is None:
+            self._lexicon = PhraseLexicon((a, s) for s in self.sources for a in s.aliases_ar)
+        return self._lexicon
+
+    def lookup(self, arabic: str) -> list[Source]:
+        return self.lexicon().get(arabic)
+
+    def mentions(self, text: str | NormalisedText) -> list[Mention]:
+        norm = text if isinstance(text, NormalisedText) else normalise(text)
+        return [Mention(m.start, m.end, "SOURCE", norm.original[m.start:m.end], m.payloads[0])
+                for m in self.lexicon().find(norm)]
+
+
+def parse_sources(path: Path) -> Sources:
+    data = _read_yaml(path)
+    out: list[Source] = []
+    for row in data.get("sources") or []:
+        if not isinstance(row, dict) or not isinstance(row.get("id"), str) or not isinstance(row.get("name_en"), str):
+            raise KnowledgeBaseError(f"{path}: a source needs id and name_en: {row!r}")
+        kind = row.get("kind", "other")
+        if kind not in SOURCE_KINDS:
+            raise KnowledgeBaseError(f"{path}: source {row['id']}: kind must be one of {SOURCE_KINDS}")
+        out.append(Source(row["id"], row["name_en"], _phrases(path, f"source {row['id']}", row.get("aliases_ar")),
+                          kind))
+    if not out:
+        raise KnowledgeBaseError(f"{path}: `sources` must be a non-empty list")
+    return Sources(out, version=str(data.get("version", "")))
+
+
+@cache
+def load_sources(path: str | None = None) -> Sources:
+    return parse_sources(Path(path) if path else SOURCES_FILE)
+
+
+# ---------------------------------------------------------------------------------------------- stats
+
+def actor_stats(actors: ActorDictionary | None = None) -> ActorStats:
+    """Counts per country and per type, for ``rasd kb stats``."""
+    actors = actors or load_actors()
+
+    def where(a: Actor) -> str:
+        if a.generic:
+            return "generic"
+        return a.country or a.home_country or "multinational"
+
+    by_country = Counter(where(a) for a in actors)
+    by_type = Counter(a.type for a in actors)
+    inter_of = {a.type: a.inter for a in actors}
+    by_pair = Counter((where(a), a.type) for a in actors)
+    return ActorStats(
+        total=len(actors),
+        generic=sum(a.generic for a in actors),
+        by_country=tuple(sorted(by_country.items(), key=lambda kv: (-kv[1], kv[0]))),
+        by_type=tuple(sorted(((t, inter_of[t], n) for t, n in by_type.items()), key=lambda r: r[1])),
+        by_country_type=tuple(sorted((c, t, n) for (c, t), n in by_pair.items())),
+    )
