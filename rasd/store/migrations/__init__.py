@@ -1,0 +1,1 @@
+"""Alembic migrations shipped with the package and applied by `rasd.store.open_store` on open."""
