@@ -105,6 +105,7 @@ class WordLexicon:
         item = (toks[1:], entry)
         if item not in bucket:
             bucket.append(item)
+            bucket.sort(key=lambda it: -len(it[0]))      # the longest phrase is tried first
         self.max_len = max(self.max_len, len(toks))
 
     def add_all(self, phrases: Iterable[str], cls: str, payload: Any = None) -> None:
