@@ -10,7 +10,8 @@ app = typer.Typer(help="rasd: Arabic news → ACLED/UCDP conflict event records.
 def _register_subapps() -> None:
     """Sub-commands that live beside their stage (kb, evaluate, train …) register here."""
     import importlib
-    for module, name in (("rasd.commands.extract", None), ("rasd.commands.evaluate", None)):
+    for module, name in (("rasd.commands.extract", None), ("rasd.commands.evaluate", None),
+                         ("rasd.commands.ingest", None), ("rasd.commands.events", None)):
         mod = importlib.import_module(module)
         if name is None:
             mod.register(app)
