@@ -51,13 +51,15 @@ def test_cp1256_longer_text_is_detected():
 
 def test_bad_inputs_are_skipped_with_reasons(tmp_path):
     (tmp_path / "empty.txt").write_bytes(b"")
-    (tmp_path / "binary.bin").write_bytes(bytes(range(256)) * 3)
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 3)
+    (tmp_path / "image.png").write_bytes(b"\x89PNG")
     (tmp_path / "huge.txt").write_bytes(b"a" * 2000)
     (tmp_path / "bad.gz").write_bytes(b"\x1f\x8b\x08\x00garbage")
     items = list(read_articles(tmp_path, max_bytes=1000))
     reasons = {Path(s.source).name: s.reason for s in _skips(items)}
-    assert set(reasons) == {"empty.txt", "binary.bin", "huge.txt", "bad.gz"}
-    assert "empty" in reasons["empty.txt"] and "binary" in reasons["binary.bin"]
+    assert set(reasons) == {"empty.txt", "binary.txt", "huge.txt", "bad.gz", "image.png"}
+    assert "empty" in reasons["empty.txt"] and "binary" in reasons["binary.txt"]
+    assert reasons["image.png"] == "not an article file type"
     assert "larger" in reasons["huge.txt"]
     assert not _articles(items)
     assert "no such file" in list(read_articles(tmp_path / "missing.txt"))[0].reason

@@ -40,6 +40,10 @@ _JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 _FEED_SUFFIXES = {".rss", ".atom", ".xml"}
 _WARC_SUFFIXES = {".warc", ".arc"}
+# Inside a directory only these (optionally .gz) are read; anything else is a skip. A file named on the
+# command line is always read.
+_DIRECTORY_SUFFIXES = ({".txt", ".text", ".md", ""} | _JSONL_SUFFIXES | _HTML_SUFFIXES | _FEED_SUFFIXES
+                       | _WARC_SUFFIXES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +88,10 @@ def _read_directory(root: Path, published: date | None, max_bytes: int) -> Itera
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             if name.startswith("."):
+                continue
+            inner = name[:-3] if name.endswith(".gz") else name
+            if Path(inner).suffix.lower() not in _DIRECTORY_SUFFIXES:
+                yield Skipped(str(Path(dirpath) / name), "not an article file type")
                 continue
             yield from _read_file(Path(dirpath) / name, published, max_bytes)
 
