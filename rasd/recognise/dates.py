@@ -20,7 +20,7 @@ from typing import Any
 from hijridate import Gregorian, Hijri
 
 from rasd.model import Mention
-from rasd.recognise.numbers import Entry, WordLexicon, _Scan, load_data, make_reader
+from rasd.recognise.numbers import Entry, WordInfo, WordLexicon, _Scan, load_data, make_reader, number_lexicon
 from rasd.text.normalise import NormalisedText, fold
 from rasd.text.tokens import Token, tokenize
 
@@ -34,6 +34,10 @@ WEEK_TOLERANCE = 7
 YEAR_PARTS = {"early": (1, 3), "mid": (5, 8), "late": (10, 12)}
 MONTH_PARTS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
 TATWEEL = "\u0640"
+# Classes a date expression can begin with; other words (في، من …) are only context.
+STARTING_CLASSES = frozenset({"relative_days", "tonight", "parts_of_day", "weekdays", "months", "hijri_months",
+                              "periods", "this_words", "vague_past", "qualifiers", "since_words", "ago_words",
+                              "day_word", "year_words"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +92,7 @@ def date_lexicon() -> DateLexicon:
                 "year_context_before", "day_word", "of_word", "today_blockers_after", "night_joiners"):
         lex.add_all(data[cls], cls)
     night = next(row["part"] for row in data["parts_of_day"] if row.get("overnight"))
-    return DateLexicon(lex, make_reader(lex), night)
+    return DateLexicon(lex, make_reader(lex, STARTING_CLASSES), night)
 
 
 # ------------------------------------------------------------------------------------ calendar helpers
@@ -149,8 +153,7 @@ class _DateScan:
         self.pub = published
         self.lex = date_lexicon()
         read = self.lex.read
-        self.reads = [read(t.text) for t in tokens]
-        self.digit = [t.text[0].isdigit() for t in tokens]
+        self.infos: list[WordInfo] = list(map(read, [t.text for t in tokens]))
         self._numbers: _Scan | None = None
 
     # -- helpers shared with the number scan's conventions
@@ -163,9 +166,9 @@ class _DateScan:
     def match(self, j: int, cls: str, prefix: bool = False,
               article: bool = True) -> tuple[Entry, int, int] | None:
         """The longest phrase of class ``cls`` at token j: (entry, end token, proclitic length)."""
-        if j >= self.n:
+        if j >= self.n or cls not in self.infos[j].classes:
             return None
-        for reading in self.reads[j]:
+        for reading in self.infos[j].readings:
             if (reading.prefix and not prefix) or (reading.article and not article):
                 continue
             for rest, entry in self.lex.words.by_first.get(reading.stem, ()):
@@ -189,7 +192,7 @@ class _DateScan:
         return bool(found and found[1] == j)
 
     def int_at(self, j: int, digits: tuple[int, ...] = (1, 2, 3, 4)) -> int | None:
-        if j < self.n and self.digit[j] and self.toks[j].text.isdigit() and len(self.toks[j].text) in digits:
+        if j < self.n and self.infos[j].digit and self.toks[j].text.isdigit() and len(self.toks[j].text) in digits:
             return int(self.toks[j].text)
         return None
 
@@ -201,15 +204,15 @@ class _DateScan:
     # -- the scan
     def scan(self) -> list[tuple[int, int, DateRef]]:
         out: list[tuple[int, int, DateRef]] = []
-        i = 0
-        while i < self.n:
-            found = self.parse_at(i) if (self.reads[i] or self.digit[i]) else None
-            if found is None:
-                i += 1
+        resume = 0
+        for i, info in enumerate(self.infos):
+            if not info.start or i < resume:
                 continue
-            s, e, ref, end_tok = found
-            out.append((s, e, ref))
-            i = max(end_tok, i + 1)
+            found = self.parse_at(i)
+            if found is not None:
+                s, e, ref, end_tok = found
+                out.append((s, e, ref))
+                resume = end_tok
         return out
 
     def parse_at(self, i: int) -> tuple[int, int, DateRef, int] | None:
@@ -266,8 +269,10 @@ class _DateScan:
         window, end, anchor_prefix = anchor
         if not anchored:
             prefix = anchor_prefix
-        if since and window.start is not None and self.pub is not None:
-            window = _Window(window.start, self.pub, window.precision, window.tolerance, window.relative)
+        if since and window.start is not None and self.pub is not None and window.start <= self.pub:
+            # "منذ مساء الخميس": from that point until publication
+            window = _Window(window.start, self.pub, window.precision, (self.pub - window.start).days, True,
+                             part=window.part)
         return self.finish(start_tok, prefix, end, window, part)
 
     # -- anchors: what a date expression is about
@@ -275,9 +280,9 @@ class _DateScan:
                part: str | None) -> tuple[_Window, int, int] | None:
         if j >= self.n:
             return None
-        if self.digit[j]:
+        if self.infos[j].digit:
             return self.digits_anchor(j, qualifier)
-        if not self.reads[j]:
+        if not self.infos[j].readings:
             return None
         if qualifier is None:
             found = self.match(j, "relative_days", prefix=first)
@@ -417,7 +422,7 @@ class _DateScan:
             if len(parts) == 3 and all(p.isdigit() for p in parts):
                 return self.numeric_date(parts, j + 1)
             return None
-        if j + 2 < self.n and self.digit[j + 1] and self.digit[j + 2]:
+        if j + 2 < self.n and self.infos[j + 1].digit and self.infos[j + 2].digit:
             g1, g2 = self.gap(j + 1), self.gap(j + 2)
             if g1 == g2 and g1 in {"/", "-", "."}:
                 parts = [self.toks[k].text for k in (j, j + 1, j + 2)]
@@ -448,8 +453,12 @@ class _DateScan:
         unit = self.match(j, "duration_units")
         if unit:
             unit_name, count = unit[0].payload
+            if self.adjacent(unit[1]) and self.int_at(unit[1], (4,)) is not None:
+                return None                          # "منذ عام 2014": a year, not a year ago
             return (count, unit_name, unit[1]) if count else None
-        core = self.numbers().core(j) if (self.digit[j] or self.numbers().reads[j]) else None
+        if not (self.infos[j].digit or number_lexicon().read(self.toks[j].text).readings):
+            return None
+        core = self.numbers().core(j)
         if core is None or core.vague or not self.adjacent(core.end_tok):
             return None
         unit = self.match(core.end_tok, "duration_units")

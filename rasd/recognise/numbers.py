@@ -34,6 +34,10 @@ PHONE_MIN_DIGITS = 7
 # How far after a number "على الأقل" may stand and still qualify it ("10 مدنيين فلسطينيين على الأقل").
 AFTER_MODIFIER_REACH = 3
 RANGE_DASHES = frozenset("-–—")
+# Foldings that keep hamza and alef forms apart: how a word was spelled, diacritics and tatweel aside.
+SPELLING_STEPS = ("presentation_forms", "diacritics", "tatweel", "invisibles", "digits", "casefold")
+STARTING_CLASSES = frozenset({"units", "teen_heads", "tens", "hundreds", "big_numbers", "vague", "ordinals",
+                              "dual_nouns", "multipliers"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +125,26 @@ class Reading:
     stem: str
 
 
-def make_reader(lexicon: WordLexicon) -> Any:
-    """A cached ``word -> tuple[Reading, ...]`` over the lexicon's first words.
+@dataclass(frozen=True, slots=True)
+class WordInfo:
+    """What the lexicon knows about one surface word: its readings, the classes of the phrases they
+    begin, whether it is a digit token, and whether a recogniser's expression can start at it."""
+    readings: tuple[Reading, ...]
+    classes: frozenset[str]
+    digit: bool = False
+    start: bool = False
+
+
+NO_INFO = WordInfo((), frozenset())
+DIGIT_INFO = WordInfo((), frozenset(), digit=True, start=True)
+
+
+def make_reader(lexicon: WordLexicon, starting: frozenset[str],
+                blocked: frozenset[str] = frozenset()) -> Any:
+    """A cached ``word -> WordInfo`` over the lexicon's first words (``blocked`` words read as nothing).
+
+    ``starting`` names the classes an expression can begin with: a token whose readings begin none of
+    them is skipped by the scan without further work (the scan must stay well under a millisecond).
 
     The shared ``clitic_readings`` strips ال from every stem, which turns آلاف ("الاف" once folded) into
     "اف"; number words need the article kept apart from the stem, so readings are made here.
@@ -131,7 +153,11 @@ def make_reader(lexicon: WordLexicon) -> Any:
     prefixes = lexicon.prefixes
 
     @lru_cache(maxsize=200_000)
-    def read(word: str) -> tuple[Reading, ...]:
+    def read(word: str) -> WordInfo:
+        if word[:1].isdigit():
+            return DIGIT_INFO
+        if word in blocked:
+            return NO_INFO
         out: list[Reading] = []
         for prefix in ("",) + prefixes:
             if prefix and (not word.startswith(prefix) or len(word) - len(prefix) < 2):
@@ -144,7 +170,10 @@ def make_reader(lexicon: WordLexicon) -> Any:
                 out.append(Reading(p, True, stem[2:]))
             if prefix.endswith("ل") and stem.startswith("ل") and stem[1:] in firsts:   # لل = ل + ال
                 out.append(Reading(p, True, stem[1:]))
-        return tuple(out)
+        if not out:
+            return NO_INFO
+        classes = frozenset(entry.cls for r in out for _, entry in firsts[r.stem])
+        return WordInfo(tuple(out), classes, False, not starting.isdisjoint(classes))
 
     return read
 
@@ -154,6 +183,7 @@ class NumberLexicon:
     words: WordLexicon
     no_article: frozenset[str]
     not_numbers: frozenset[str] = frozenset()
+    exact_spellings: dict[str, frozenset[str]] = field(default_factory=dict)
     read: Any = None
 
 
@@ -175,10 +205,12 @@ def number_lexicon() -> NumberLexicon:
     for row in months["months"] + months["hijri_months"]:
         lex.add_all(row["ar"], "month", int(row["month"]))
     no_article = frozenset(fold(w) for w in data["no_article"])
-    result = NumberLexicon(lex, no_article, frozenset(fold(w) for w in data["not_numbers"]))
-    reader = make_reader(lex)
-    blocked = result.not_numbers
-    result.read = lambda word: () if word in blocked else reader(word)
+    exact: dict[str, set[str]] = {}
+    for word in data["exact_spellings"]:
+        exact.setdefault(fold(word), set()).add(fold(word, SPELLING_STEPS))
+    result = NumberLexicon(lex, no_article, frozenset(fold(w) for w in data["not_numbers"]),
+                           {k: frozenset(v) for k, v in exact.items()})
+    result.read = make_reader(lex, STARTING_CLASSES, result.not_numbers)
     return result
 
 
@@ -213,10 +245,40 @@ class _Scan:
         self.n = len(tokens)
         self.lex = number_lexicon()
         read = self.lex.read
-        self.reads = [read(t.text) for t in tokens]
-        self.digit = [t.text[0].isdigit() for t in tokens]
+        self.infos: list[WordInfo] = list(map(read, [t.text for t in tokens]))
+        exact = self.lex.exact_spellings
+        if exact:
+            for j, info in enumerate(self.infos):
+                if info.readings and not exact.keys().isdisjoint(r.stem for r in info.readings):
+                    self.infos[j] = self._check_spelling(j, info, exact)
+
+    def _check_spelling(self, j: int, info: WordInfo, exact: dict[str, frozenset[str]]) -> WordInfo:
+        """Drop readings whose folded stem stands for another word in the original spelling.
+
+        Folding merges "وأحد" (and one of) with "واحد" (one) and "مئتين" (200) with "ميتين" (dead): for
+        such stems the original letters (diacritics and tatweel aside) must be one of the listed spellings.
+        """
+        tok = self.toks[j]
+        kept = []
+        for r in info.readings:
+            allowed = exact.get(r.stem)
+            if allowed is not None:
+                s, e = self.norm.span_to_original(tok.start + r.prefix, tok.end)
+                written = fold(self.norm.original[s:e], SPELLING_STEPS)
+                if r.article:
+                    written = written[1:] if written.startswith("ل") and not written.startswith("ال") else written[2:]
+                if written not in allowed:
+                    continue
+            kept.append(r)
+        if len(kept) == len(info.readings):
+            return info
+        classes = frozenset(entry.cls for r in kept for _, entry in self.lex.words.by_first[r.stem])
+        return WordInfo(tuple(kept), classes, False, not STARTING_CLASSES.isdisjoint(classes))
 
     # -- small helpers
+    def _digit(self, j: int) -> bool:
+        return self.infos[j].digit
+
     def gap(self, j: int) -> str:
         """Text between token j-1 and token j."""
         return self.text[self.toks[j - 1].end:self.toks[j].start]
@@ -224,17 +286,17 @@ class _Scan:
     def adjacent(self, j: int) -> bool:
         return 0 < j < self.n and not self.gap(j).strip()
 
-    def match(self, j: int, classes: frozenset[str] | set[str], prefix: str = "any",
+    def match(self, j: int, classes: frozenset[str] | set[str] | dict, prefix: str = "any",
               article: bool = True) -> tuple[Entry, int, int, Reading] | None:
         """The first phrase of one of ``classes`` starting at token j: (entry, end token, prefix, reading).
 
         ``prefix``: "any" lets the first word carry proclitics, "none" forbids them, "conj" requires
         exactly the conjunction و (the joint of a compound number: "خمسة وعشرون").
         """
-        if j >= self.n:
+        if j >= self.n or classes.isdisjoint(self.infos[j].classes):
             return None
         word = self.toks[j].text
-        for reading in self.reads[j]:
+        for reading in self.infos[j].readings:
             if prefix == "none" and reading.prefix:
                 continue
             if prefix == "conj" and not (reading.prefix == 1 and word[0] == "و"):
@@ -272,11 +334,11 @@ class _Scan:
     def digits_core(self, i: int) -> _Core | None:
         tok = self.toks[i]
         raw = tok.text
-        if i > 0 and self.toks[i - 1].end == tok.start and not self.digit[i - 1]:
+        if i > 0 and self.toks[i - 1].end == tok.start and not self._digit(i - 1):
             # glued to letters: a clitic ("و15", "ب3", "ال15") is fine, a model name ("إف16") is not
             if self.toks[i - 1].text not in {"و", "ب", "ل", "ف", "ال", "وب", "ول", "بال", "وال"}:
                 return None
-        if i > 0 and self.gap(i).strip() in RANGE_DASHES and self.gap(i).strip() and not self.digit[i - 1]:
+        if i > 0 and self.gap(i).strip() in RANGE_DASHES and self.gap(i).strip() and not self._digit(i - 1):
             return None            # "إف-16", "كوفيد-19": part of a name
         parts = raw.replace(",", ".").split(".")
         mult = self.match(i + 1, {"multipliers"}, prefix="none", article=False) if self.adjacent(i + 1) else None
@@ -286,6 +348,10 @@ class _Scan:
             number = Decimal(int(raw))
         elif len(parts) >= 3 and not all(len(p) == 3 for p in parts[1:]):
             kind = "date"                       # 21.1.2022
+            number = Decimal(int(parts[0]))
+        elif len(parts) == 2 and not mult and len(parts[1]) == 2 and len(parts[0]) == 2 and (
+                parts[1] == "00" or parts[0][0] == "0") and int(parts[0]) <= 24 and int(parts[1]) < 60:
+            kind = "time"                       # 04.00, 13.00
             number = Decimal(int(parts[0]))
         elif len(parts) == 2 and (mult or self._decimal_mark(tok) or len(parts[1]) != 3):
             number = Decimal(f"{parts[0]}.{parts[1]}")
@@ -382,27 +448,27 @@ class _Scan:
         return _Core(i, pre, end, value, low, high, vague=True)
 
     def core(self, i: int) -> _Core | None:
-        if self.digit[i]:
+        if self._digit(i):
             return self.digits_core(i)
-        if not self.reads[i]:
+        if not self.infos[i].readings:
             return None
         return self.words_core(i) or self.vague_core(i)
 
     # -- whole numbers
     def scan(self) -> list[NumberSpan]:
         out: list[NumberSpan] = []
-        i = 0
-        while i < self.n:
-            span = self.number_at(i)
-            if span is None:
-                i += 1
+        resume = 0
+        for i, info in enumerate(self.infos):
+            if not info.start or i < resume:
                 continue
-            out.append(span)
-            i = max(span.token_end, i + 1)
+            span = self.number_at(i)
+            if span is not None:
+                out.append(span)
+                resume = span.token_end
         return out
 
     def number_at(self, i: int) -> NumberSpan | None:
-        if not self.digit[i] and self.reads[i]:
+        if not self._digit(i) and self.infos[i].readings:
             special = self.ordinal_at(i) or self.dual_at(i)
             if special:
                 return special
@@ -494,16 +560,16 @@ class _Scan:
         i = core.start_tok
         if i + 2 < self.n and core.end_tok == i + 1:
             g1, g2 = self.gap(i + 1), self.gap(i + 2)
-            if g1 == g2 and g1 in {"/", "-", "."} and self.digit[i + 1] and self.digit[i + 2]:
+            if g1 == g2 and g1 in {"/", "-", "."} and self._digit(i + 1) and self._digit(i + 2):
                 a, b, c = (self.toks[k].text for k in (i, i + 1, i + 2))
                 if all(x.isdigit() for x in (a, b, c)) and (len(a) == 4 or len(c) in (2, 4)):
                     return "date", i + 3
-        if i + 1 < self.n and core.end_tok == i + 1 and self.gap(i + 1) == ":" and self.digit[i + 1]:
+        if i + 1 < self.n and core.end_tok == i + 1 and self.gap(i + 1) == ":" and self._digit(i + 1):
             return "time", i + 2
         return None
 
     def range_end(self, j: int, opened: bool) -> _Core | None:
-        if self.digit[j] and self.gap(j).strip() in RANGE_DASHES and self.gap(j).strip():
+        if self._digit(j) and self.gap(j).strip() in RANGE_DASHES and self.gap(j).strip():
             return self.digits_core(j)
         if not self.adjacent(j):
             return None
@@ -512,7 +578,7 @@ class _Scan:
             return self.core(conn[1])
         if opened:
             if self.toks[j].text == "و" and j + 1 < self.n and self.toks[j].end == self.toks[j + 1].start:
-                return self.core(j + 1) if self.digit[j + 1] else None
+                return self.core(j + 1) if self._digit(j + 1) else None
             if self.toks[j].text.startswith("و"):
                 return self.core(j)
         return None
@@ -520,7 +586,7 @@ class _Scan:
     def after_modifier(self, end: int) -> tuple[str, int, int] | None:
         """"على الأقل" / "تقريبا" within a few words after the number: (class, where, end token)."""
         for j in range(end, min(end + AFTER_MODIFIER_REACH, self.n)):
-            if j > end and (not self.adjacent(j) or self.digit[j]):
+            if j > end and (not self.adjacent(j) or self._digit(j)):
                 break
             if j == end and not self.adjacent(j):
                 break
@@ -607,7 +673,7 @@ def singular_count(word: str) -> int | None:
     words = tokenize(fold(word))
     if len(words) != 1:
         return None
-    for reading in lex.read(words[0].text):
+    for reading in lex.read(words[0].text).readings:
         for rest, entry in lex.words.by_first.get(reading.stem, ()):
             if rest:
                 continue
