@@ -1,0 +1,238 @@
+"""Arabic named-entity tagger: a linear-chain CRF (CRFsuite) over clitic-aware word features.
+
+The model is trained by ``rasd.train.ner.train`` on ANERcorp (minus the CAMeL Lab test split), and
+optionally NewsFANE and the Wojood sample, with their types mapped to ``PER``/``LOC``/``ORG``/``MISC``
+(see docs/models.md for why there is no separate ``GPE``: ANERcorp, the benchmark, folds GPE into LOC).
+
+The same ``sentence_features`` function builds the features at training and at run time, on the
+*folded* form of each token (``rasd.text.normalise.fold``), so training and tagging cannot drift apart.
+Corpora keep proclitics attached to the word ("وبغداد") as raw news does, so run-time text is not
+split into clitics; clitic-stripped readings enter as features instead.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+from pathlib import Path
+
+from rasd.model import Mention
+from rasd.text.normalise import normalise, fold
+from rasd.text.segment import split_sentences
+from rasd.text.tokens import TOKEN_RE, clitic_readings, strip_article
+
+ENTITY_TYPES = ("PER", "LOC", "ORG", "GPE", "MISC")
+MODEL_FILE = "ner.bin"
+MODEL_CARD = "ner.json"
+GAZETTEER_FILE = "ner.gazetteer.tsv"
+
+# Words and numbers as rasd.text.tokens tokenises them, plus each punctuation mark as its own token,
+# because every NER corpus keeps punctuation as tokens and the CRF uses it as context ("(", "-", "،").
+RUNTIME_TOKEN_RE = re.compile(TOKEN_RE.pattern + r"|[^\w\s]", re.UNICODE)
+
+# Proclitic conjunction/preposition runs that, followed by the article, are stripped from an entity's
+# span ("والعراق" → "العراق"): with the article after them they cannot be part of a name.
+_PROCLITIC_BEFORE_ARTICLE = re.compile(r"^(?:[وف]?[بك]|[وف])(?=ال..)")
+
+
+class NerModelError(RuntimeError):
+    """The NER model file is missing or unreadable."""
+
+
+def _shape(word: str) -> str:
+    if not word:
+        return "empty"
+    if word.isdigit():
+        return "digit"
+    if all(not c.isalnum() for c in word):
+        return "punct"
+    if any("a" <= c <= "z" for c in word):
+        return "latin"
+    if any(c.isdigit() for c in word):
+        return "alnum"
+    return "arabic"
+
+
+@lru_cache(maxsize=300_000)
+def token_key(raw: str) -> str:
+    """The folded form of a corpus or run-time token (diacritics, tatweel, bidi marks folded away)."""
+    key = fold(raw).strip()
+    if key.isdigit():
+        return "0" * min(len(key), 4)      # numbers by length only: years vs counts, not their values
+    return key or "<empty>"
+
+
+@lru_cache(maxsize=300_000)
+def _stems(key: str) -> tuple[str, ...]:
+    """Clitic-stripped readings of a word, article removed: the word's lexical identity."""
+    return tuple(k for _, k in clitic_readings(key)) or (key,)
+
+
+@cache
+def gazetteer() -> dict[str, str]:
+    """Folded word → its gazetteer types ("LOC,PER~"), from the versioned data file beside the model."""
+    entries: dict[str, str] = {}
+    text = resources.files("rasd.models").joinpath(GAZETTEER_FILE).read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            word, _, types = line.partition("\t")
+            entries[word] = types
+    return entries
+
+
+@lru_cache(maxsize=300_000)
+def _gazetteer_types(key: str) -> tuple[str, ...]:
+    """Gazetteer types of any clitic reading of the word (the whole word first)."""
+    names = gazetteer()
+    found: list[str] = []
+    for stem in _stems(key):
+        for kind in names.get(stem, "").split(","):
+            if kind and kind not in found:
+                found.append(kind)
+    return tuple(found)
+
+
+@lru_cache(maxsize=300_000)
+def _own_features(key: str) -> tuple[str, ...]:
+    stems = _stems(key)
+    main = strip_article(key)
+    feats = ["b", "w=" + key, "sh=" + _shape(key), "len=" + str(min(len(key), 8))]
+    feats += ["k=" + s for s in stems[:4]]
+    for n in (1, 2, 3):
+        if len(main) > n:
+            feats.append(f"p{n}=" + main[:n])
+            feats.append(f"x{n}=" + main[-n:])
+    if key.startswith("ال") or any(k != key and key.endswith("ال" + k) for k in stems[1:2]):
+        feats.append("art")
+    if len(stems) > 1:
+        feats.append("clitic")
+    feats += ["gz=" + kind for kind in _gazetteer_types(key)]
+    return tuple(feats)
+
+
+@lru_cache(maxsize=300_000)
+def _context_features(key: str, where: str) -> tuple[str, ...]:
+    """What a neighbour contributes: its form, its stem and its shape, prefixed by its position."""
+    stems = _stems(key)
+    feats = [where + "w=" + key, where + "sh=" + _shape(key)]
+    if stems[-1] != key:
+        feats.append(where + "k=" + stems[-1])
+    if where in ("-1", "+1"):
+        main = strip_article(key)
+        feats.append(where + "x2=" + main[-2:])
+        feats += [where + "gz=" + kind for kind in _gazetteer_types(key)]
+    return tuple(feats)
+
+
+_BOS = ("-1w=<s>",)
+_EOS = ("+1w=</s>",)
+
+
+def sentence_features(tokens: Sequence[str]) -> list[list[str]]:
+    """CRF features of each token of a sentence (tokens are raw; they are folded here)."""
+    keys = [token_key(t) for t in tokens]
+    n = len(keys)
+    out: list[list[str]] = []
+    for i, key in enumerate(keys):
+        feats = list(_own_features(key))
+        if i > 0:
+            prev = keys[i - 1]
+            feats += _context_features(prev, "-1")
+            feats.append("bg-=" + prev + "|" + key)
+            if i > 1:
+                feats += _context_features(keys[i - 2], "-2")
+        else:
+            feats += _BOS
+        if i + 1 < n:
+            nxt = keys[i + 1]
+            feats += _context_features(nxt, "+1")
+            feats.append("bg+=" + key + "|" + nxt)
+            if i + 2 < n:
+                feats += _context_features(keys[i + 2], "+2")
+        else:
+            feats += _EOS
+        out.append(feats)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class EntitySpan:
+    """An entity over token indices ``[start, end)`` of one tagged sentence."""
+    start: int
+    end: int
+    type: str
+
+
+def bio_spans(labels: Sequence[str]) -> list[EntitySpan]:
+    """Entities of a BIO sequence, conlleval style: an ``I-X`` that does not continue an ``X`` starts one."""
+    spans: list[EntitySpan] = []
+    start, kind = -1, ""
+    for i, label in enumerate(list(labels) + ["O"]):
+        prefix, _, typ = label.partition("-")
+        continues = prefix == "I" and typ == kind and start >= 0
+        if not continues and start >= 0:
+            spans.append(EntitySpan(start, i, kind))
+            start, kind = -1, ""
+        if prefix in ("B", "I") and not continues:
+            start, kind = i, typ
+    return spans
+
+
+class NerTagger:
+    """A loaded CRF model. ``tag_tokens`` labels a tokenised sentence; ``entities`` reads raw text."""
+
+    def __init__(self, model_path: Path) -> None:
+        import pycrfsuite   # imported here so that modules importing rasd.recognise stay light
+
+        if not model_path.is_file():
+            raise NerModelError(f"NER model not found at {model_path}; train one with "
+                                f"`rasd.train.ner.train(path)` or reinstall rasd")
+        self.model_path = model_path
+        self._tagger = pycrfsuite.Tagger()
+        try:
+            self._tagger.open(str(model_path))
+        except (OSError, ValueError) as exc:
+            raise NerModelError(f"cannot read NER model {model_path}: {exc}") from exc
+        card = model_path.with_name(MODEL_CARD) if model_path.name == MODEL_FILE else \
+            model_path.with_suffix(".json")
+        self.card: dict = json.loads(card.read_text(encoding="utf-8")) if card.is_file() else {}
+
+    def tag_tokens(self, tokens: Sequence[str]) -> list[str]:
+        """BIO labels (``B-PER``, ``I-LOC``, ``O`` …) for one sentence of raw tokens."""
+        if not tokens:
+            return []
+        return list(self._tagger.tag(sentence_features(tokens)))
+
+    def entities(self, text: str) -> list[Mention]:
+        """Named entities of raw text: ``Mention(label="NER", value=type)`` with original-text offsets."""
+        if not text:
+            return []
+        norm = normalise(text)
+        mentions: list[Mention] = []
+        for sentence in split_sentences(norm.text):
+            matches = list(RUNTIME_TOKEN_RE.finditer(norm.text, sentence.start, sentence.end))
+            if not matches:
+                continue
+            labels = self.tag_tokens([m.group() for m in matches])
+            for span in bio_spans(labels):
+                first, last = matches[span.start], matches[span.end - 1]
+                start = first.start()
+                clitics = _PROCLITIC_BEFORE_ARTICLE.match(first.group())
+                if clitics:
+                    start += clitics.end()
+                s, e = norm.span_to_original(start, last.end())
+                mentions.append(Mention(s, e, "NER", text[s:e], span.type))
+        return mentions
+
+
+def default_model_path() -> Path:
+    return Path(str(resources.files("rasd.models").joinpath(MODEL_FILE)))
+
+
+@cache
+def load_tagger(model_path: Path | None = None) -> NerTagger:
+    """The shipped tagger (or the one at ``model_path``), loaded once per process."""
+    return NerTagger(Path(model_path) if model_path else default_model_path())

@@ -1,0 +1,127 @@
+"""Build rasd/models/ner.clusters.tsv: distributional word clusters for the NER tagger's features.
+
+Words that occur in the same contexts in unlabelled news (the ANT 2018 and SaudiNewsNet 2015 corpora
+under ../shared/data/news) share a cluster, so a person or place name never seen in the NER training
+data still looks like the names that were. Method: left/right neighbour counts over the 3,000 most
+frequent words, positive PMI, truncated SVD to 100 dimensions, k-means into 1,024 and 128 clusters
+(seeded). Only word → cluster ids are written: no news text enters the repository.
+Usage: .venv/bin/python scripts/build_ner_clusters.py      (about 5 minutes on one core)
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+from scipy.sparse.linalg import svds
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from rasd.recognise.ner import RUNTIME_TOKEN_RE, token_key  # noqa: E402
+from rasd.text.normalise import fold  # noqa: E402
+
+NEWS = ROOT.parent / "shared/data/news"
+FILES = ("ant-2018.jsonl.gz", "saudinewsnet-2015.jsonl.gz")
+OUT = ROOT / "rasd/models/ner.clusters.tsv"
+MIN_COUNT = 8
+N_CONTEXT = 3000
+DIMS = 100
+SEED = 13
+VERSION = "1"
+
+
+def documents():
+    for name in FILES:
+        with gzip.open(NEWS / name, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                try:
+                    doc = json.loads(line)
+                except json.JSONDecodeError:
+                    continue
+                for field in ("title", "text"):
+                    if isinstance(doc.get(field), str):
+                        yield doc[field]
+
+
+def kmeans(x: np.ndarray, k: int, rng: np.random.Generator, iterations: int = 25) -> np.ndarray:
+    centres = x[rng.choice(len(x), k, replace=False)].copy()
+    assign = np.zeros(len(x), dtype=np.int64)
+    for _ in range(iterations):
+        sims = np.empty((len(x), k), dtype=np.float32)
+        for i in range(0, len(x), 20000):
+            sims[i:i + 20000] = x[i:i + 20000] @ centres.T
+        assign = sims.argmax(1)
+        for c in range(k):
+            members = x[assign == c]
+            if len(members):
+                v = members.sum(0)
+                centres[c] = v / (np.linalg.norm(v) or 1.0)
+            else:
+                centres[c] = x[rng.integers(len(x))]
+    return assign
+
+
+def main() -> None:
+    t0 = time.time()
+    sequences: list[list[str]] = []
+    counts: Counter[str] = Counter()
+    for text in documents():
+        toks = [token_key(m.group()) for m in RUNTIME_TOKEN_RE.finditer(fold(text))]
+        counts.update(toks)
+        sequences.append(toks)
+    print(f"{len(sequences)} texts, {sum(counts.values())} tokens, {time.time() - t0:.0f}s", flush=True)
+    vocab = [w for w, c in counts.most_common() if c >= MIN_COUNT]
+    index = {w: i for i, w in enumerate(vocab)}
+    n_ctx = min(N_CONTEXT, len(vocab))
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    for toks in sequences:
+        ids = np.fromiter((index.get(w, -1) for w in toks), dtype=np.int64, count=len(toks))
+        if len(ids) < 2:
+            continue
+        left, right = ids[:-1], ids[1:]
+        ok = (right >= 0) & (left >= 0) & (left < n_ctx)      # word=right, context=left neighbour
+        rows.append(right[ok]); cols.append(left[ok])
+        ok = (left >= 0) & (right >= 0) & (right < n_ctx)     # word=left, context=right neighbour
+        rows.append(left[ok]); cols.append(right[ok] + n_ctx)
+    del sequences
+    r = np.concatenate(rows); c = np.concatenate(cols)
+    m = sparse.coo_matrix((np.ones(len(r), dtype=np.float32), (r, c)), shape=(len(vocab), 2 * n_ctx)).tocsr()
+    m.sum_duplicates()
+    total = m.sum()
+    row_sum = np.asarray(m.sum(1)).ravel() + 1e-9
+    col_sum = np.asarray(m.sum(0)).ravel() ** 0.75
+    col_sum = col_sum / col_sum.sum() * total
+    m = m.tocoo()
+    pmi = np.log(m.data * total / (row_sum[m.row] * col_sum[m.col]))
+    keep = pmi > 0
+    ppmi = sparse.csr_matrix((pmi[keep], (m.row[keep], m.col[keep])), shape=m.shape)
+    print(f"vocab {len(vocab)}, matrix nnz {ppmi.nnz}, {time.time() - t0:.0f}s", flush=True)
+    u, s, _ = svds(ppmi, k=DIMS, random_state=SEED)
+    x = (u * np.sqrt(s)).astype(np.float32)
+    x /= np.linalg.norm(x, axis=1, keepdims=True) + 1e-9
+    rng = np.random.default_rng(SEED)
+    fine = kmeans(x, 1024, rng)
+    coarse = kmeans(x, 128, rng)
+    print(f"clustered, {time.time() - t0:.0f}s", flush=True)
+    lines = [
+        "# rasd NER word clusters: folded token (as rasd.recognise.ner.token_key) <TAB> fine cluster (of 1024)"
+        " <TAB> coarse cluster (of 128)",
+        f"# version: {VERSION}; built by scripts/build_ner_clusters.py (PPMI of neighbour counts, SVD {DIMS},"
+        f" k-means, seed {SEED}, words seen >= {MIN_COUNT} times)",
+        "# source: statistics over ANT corpus v2.1 (Chouigui et al., 2018 news) and SaudiNewsNet 2015"
+        " (CC BY-NC-SA 4.0); no text is included",
+        "# licence: CC BY-NC-SA 4.0 (derived from SaudiNewsNet)",
+    ]
+    lines += [f"{w}\t{f}\t{k}" for w, f, k in sorted(zip(vocab, fine.tolist(), coarse.tolist()))]
+    OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"{len(vocab)} words → {OUT} ({OUT.stat().st_size} bytes), {time.time() - t0:.0f}s")
+
+
+if __name__ == "__main__":
+    main()
