@@ -11,7 +11,8 @@ def _register_subapps() -> None:
     """Sub-commands that live beside their stage (kb, evaluate, train …) register here."""
     import importlib
     for module, name in (("rasd.commands.extract", None), ("rasd.commands.evaluate", None),
-                         ("rasd.commands.ingest", None), ("rasd.commands.events", None)):
+                         ("rasd.commands.ingest", None), ("rasd.commands.events", None),
+                         ("rasd.commands.serve", None), ("rasd.commands.token", None)):
         mod = importlib.import_module(module)
         if name is None:
             mod.register(app)
