@@ -8,4 +8,6 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/pip install -q --upgrade pip >/dev/null
 .venv/bin/pip install -q -e '.[test]'
+# A local PostgreSQL for the store tests (idempotent; they skip only when RASD_TEST_PG is unset).
+if pg_env=$(bash scripts/test_postgres.sh); then eval "$pg_env"; else echo "PostgreSQL unavailable: store tests run on SQLite only" >&2; [ "${CI:-}" != true ] || exit 1; fi
 exec .venv/bin/python -m pytest "$@"
