@@ -20,7 +20,8 @@ from typing import Any
 from hijridate import Gregorian, Hijri
 
 from rasd.model import Mention
-from rasd.recognise.numbers import Entry, WordInfo, WordLexicon, _Scan, load_data, make_reader, number_lexicon
+from rasd.recognise.numbers import Entry, WordInfo, WordLexicon, _Scan, load_data, make_reader, number_lexicon,
+                                    to_original
 from rasd.text.normalise import NormalisedText, fold
 from rasd.text.tokens import Token, tokenize
 
@@ -33,7 +34,6 @@ WEEK_TOLERANCE = 7
 # Parts of a year and of a month that "مطلع" / "منتصف" / "نهاية" pick out: (first, last) month or day.
 YEAR_PARTS = {"early": (1, 3), "mid": (5, 8), "late": (10, 12)}
 MONTH_PARTS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
-TATWEEL = "\u0640"
 # Classes a date expression can begin with; other words (في، من …) are only context.
 STARTING_CLASSES = frozenset({"relative_days", "tonight", "parts_of_day", "weekdays", "months", "hijri_months",
                               "periods", "this_words", "vague_past", "qualifiers", "since_words", "ago_words",
@@ -192,7 +192,7 @@ class _DateScan:
         return bool(found and found[1] == j)
 
     def int_at(self, j: int, digits: tuple[int, ...] = (1, 2, 3, 4)) -> int | None:
-        if j < self.n and self.infos[j].digit and self.toks[j].text.isdigit() and len(self.toks[j].text) in digits:
+        if j < self.n and self.infos[j].digit and self.toks[j].text.isdecimal() and len(self.toks[j].text) in digits:
             return int(self.toks[j].text)
         return None
 
@@ -419,14 +419,14 @@ class _DateScan:
         tok = self.toks[j].text
         if "." in tok or "," in tok:                     # 21.1.2022
             parts = tok.split(".")
-            if len(parts) == 3 and all(p.isdigit() for p in parts):
+            if len(parts) == 3 and all(p.isdecimal() for p in parts):
                 return self.numeric_date(parts, j + 1)
             return None
         if j + 2 < self.n and self.infos[j + 1].digit and self.infos[j + 2].digit:
             g1, g2 = self.gap(j + 1), self.gap(j + 2)
             if g1 == g2 and g1 in {"/", "-", "."}:
                 parts = [self.toks[k].text for k in (j, j + 1, j + 2)]
-                if all(p.isdigit() for p in parts):
+                if all(p.isdecimal() for p in parts):
                     return self.numeric_date(parts, j + 3)
         day = self.int_at(j, (1, 2))
         if day is not None and 1 <= day <= 31 and self.adjacent(j + 1):
@@ -632,10 +632,8 @@ class _DateScan:
                part: str | None) -> tuple[int, int, DateRef, int]:
         s = self.toks[start_tok].start + prefix
         e = self.toks[end_tok - 1].end
-        os_, oe = self.norm.span_to_original(s, e)
+        os_, oe = to_original(self.norm, s, e)       # "هـ" keeps its tatweel
         original = self.norm.original
-        while oe < len(original) and original[oe] == TATWEEL:     # "هـ" keeps its tatweel
-            oe += 1
         part = part or window.part
         tolerance = window.tolerance
         if part == self.lex.night and window.precision == DAY:

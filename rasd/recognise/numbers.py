@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from rasd.model import Mention
-from rasd.text.normalise import NormalisedText, fold
+from rasd.text.normalise import DIACRITICS, TATWEEL, NormalisedText, fold
 from rasd.text.tokens import Token, tokenize
 
 LABEL = "NUMBER"
@@ -154,7 +154,7 @@ def make_reader(lexicon: WordLexicon, starting: frozenset[str],
 
     @lru_cache(maxsize=200_000)
     def read(word: str) -> WordInfo:
-        if word[:1].isdigit():
+        if word[:1].isdecimal():
             return DIGIT_INFO
         if word in blocked:
             return NO_INFO
@@ -562,7 +562,7 @@ class _Scan:
             g1, g2 = self.gap(i + 1), self.gap(i + 2)
             if g1 == g2 and g1 in {"/", "-", "."} and self._digit(i + 1) and self._digit(i + 2):
                 a, b, c = (self.toks[k].text for k in (i, i + 1, i + 2))
-                if all(x.isdigit() for x in (a, b, c)) and (len(a) == 4 or len(c) in (2, 4)):
+                if all(x.isdecimal() for x in (a, b, c)) and (len(a) == 4 or len(c) in (2, 4)):
                     return "date", i + 3
         if i + 1 < self.n and core.end_tok == i + 1 and self.gap(i + 1) == ":" and self._digit(i + 1):
             return "time", i + 2
@@ -618,7 +618,7 @@ class _Scan:
         if nxt_cls == "month" and 1 <= core.value <= 31 and core.digits:
             return "date", end, None
         raw = core.digits
-        if raw.isdigit() and len(raw) == 4:
+        if raw.isdecimal() and len(raw) == 4:
             if nxt_cls == "year_after" and (YEAR_MIN <= core.value <= YEAR_MAX
                                             or HIJRI_YEAR_MIN <= core.value <= HIJRI_YEAR_MAX):
                 return "year", end, None
@@ -633,8 +633,20 @@ class _Scan:
              end_char: int | None = None) -> NumberSpan:
         s = self.toks[start_tok].start + prefix
         e = end_char if end_char is not None else self.toks[end_tok - 1].end
-        os_, oe = self.norm.span_to_original(s, e)
+        os_, oe = to_original(self.norm, s, e)
         return NumberSpan(start_tok, end_tok, os_, oe, quantity)
+
+
+MARKS = frozenset(DIACRITICS | TATWEEL)
+
+
+def to_original(norm: NormalisedText, start: int, end: int) -> tuple[int, int]:
+    """Map a folded span to the original, keeping the last letter's diacritics and tatweel ("عَشَرَ", "هـ")."""
+    s, e = norm.span_to_original(start, end)
+    original = norm.original
+    while e < len(original) and original[e] in MARKS:
+        e += 1
+    return s, e
 
 
 def _magnitude(value: int) -> int:
