@@ -212,7 +212,7 @@ SENTENCES: list[tuple[str, list[tuple[str, str]]]] = [
     ("ودارت اشتباكات بين الحوثيين وقوات الجيش الوطني اليمني في مأرب",
      [("الحوثيين", "houthis"), ("قوات الجيش الوطني اليمني", "military_forces_yemen")]),
     ("شن طيران التحالف العربي بقيادة السعودية غارات على مواقع لميليشيا الحوثي في صعدة",
-     [("التحالف العربي بقيادة السعودية", "saudi_led_coalition"), ("ميليشيا الحوثي", "houthis")]),
+     [("طيران التحالف العربي بقيادة السعودية", "saudi_led_coalition"), ("ميليشيا الحوثي", "houthis")]),
     ("قصفت قوات النظام السوري بلدات في ريف إدلب تسيطر عليها هيئة تحرير الشام",
      [("قوات النظام السوري", "military_forces_syria"), ("هيئة تحرير الشام", "hayat_tahrir_al_sham")]),
     ("استشهد شاب برصاص قوات الاحتلال الإسرائيلي في جنين",
@@ -296,6 +296,20 @@ def test_a_specific_name_beats_a_generic_one_that_overlaps_it() -> None:
     # "قوات الأمن" (generic) overlaps "الأمن الفلسطيني" (specific) on the word "الأمن"
     found = ACTORS.find("انتشرت قوات الأمن الفلسطيني في نابلس")
     assert [m.actors[0].id for m in found] == ["police_forces_palestine"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("هاجم مسلحو طالبان باكستان نقطة", ("مسلحو طالبان باكستان", "ttp")),      # not "مسلحو" + Taliban
+    ("قاتلت قوات الجيش السوري الحر", ("قوات الجيش السوري الحر", "free_syrian_army")),
+    ("انتشرت فصائل الحشد العشائري", ("فصائل الحشد العشائري", "tribal_mobilization_forces")),
+    ("وقصفت مدفعية الجيش التركي", ("مدفعية الجيش التركي", "military_forces_turkey")),
+    ("ولعناصر داعش في سيناء", ("عناصر داعش في سيناء", "islamic_state_sinai")),
+    ("قتل مسلحي داعش", ("مسلحي داعش", "islamic_state")),
+])
+def test_head_words_join_the_name(text: str, expected: tuple[str, str]) -> None:
+    found = ACTORS.find(text)
+    assert [(m.text, m.actors[0].id) for m in found] == [expected]
+    assert all(text[m.start:m.end] == m.text for m in found)
 
 
 def test_no_generic_alias_swallows_the_head_of_a_specific_one() -> None:

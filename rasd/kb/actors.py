@@ -26,8 +26,8 @@ import yaml
 
 from rasd.model import Mention
 from rasd.recognise.lexicon import PhraseLexicon, PhraseMatch
-from rasd.text.normalise import NormalisedText, normalise
-from rasd.text.tokens import tokenize
+from rasd.text.normalise import NormalisedText, fold, normalise
+from rasd.text.tokens import Token, clitic_readings, strip_article, tokenize
 
 DATA_DIR = Path(__file__).parent / "data"
 ACTORS_FILE = DATA_DIR / "actors.yaml"
@@ -180,8 +180,10 @@ class ActorDictionary:
     """All actors, looked up by id or by Arabic name. Build with :func:`load_actors`."""
 
     def __init__(self, actors: Iterable[Actor], countries: dict[str, CountryName],
-                 ambiguous: dict[str, tuple[str, ...]], version: str = "") -> None:
+                 ambiguous: dict[str, tuple[str, ...]], version: str = "",
+                 head_words: Iterable[str] = ()) -> None:
         self.version = version
+        self.head_words: tuple[str, ...] = tuple(head_words)
         self.actors: tuple[Actor, ...] = tuple(actors)
         self.countries = dict(countries)
         self._by_id: dict[str, Actor] = {}
@@ -200,6 +202,7 @@ class ActorDictionary:
             self.ambiguous[alias] = tuple(self._by_id[i] for i in ids)
         self._country_by_name = {c.name.lower(): c for c in self.countries.values()}
         self._lexicon: PhraseLexicon[Actor] | None = None
+        self._heads: frozenset[str] | None = None
 
     def __len__(self) -> int:
         return len(self.actors)
@@ -218,7 +221,8 @@ class ActorDictionary:
         if self._lexicon is None:
             entries: list[tuple[str, Actor]] = [(alias, a) for a in self.actors for alias in a.aliases_ar]
             entries += [(alias, a) for alias, actors in self.ambiguous.items() for a in actors]
-            self._lexicon = PhraseLexicon(entries)
+            lexicon: PhraseLexicon[Actor] = PhraseLexicon(entries)
+            self._lexicon = lexicon
         return self._lexicon
 
     def lookup(self, arabic: str) -> list[Actor]:
@@ -227,20 +231,33 @@ class ActorDictionary:
         if found:
             return found
         # a name written with a proclitic ("لتنظيم داعش", "والحوثيين") is still the whole name
-        norm = normalise(arabic)
-        n_tokens = len(tokenize(norm.text))
-        whole = [m for m in self.lexicon().find(norm) if m.token_start == 0 and m.token_end == n_tokens]
-        return list(whole[0].payloads) if whole else []
+        matches = self.find(arabic)
+        if len(matches) == 1 and not arabic[matches[0].end:].strip() and len(arabic[:matches[0].start].strip()) <= 3:
+            return list(matches[0].actors)
+        return []
 
     def find(self, text: str | NormalisedText) -> list[ActorMatch]:
         """Actor names in a text, left to right, without overlaps.
 
-        Overlaps go to the longer name; at equal length a specific actor beats a generic one, so
-        "قوات الأمن الفلسطينية" is the Palestinian police, not a generic "قوات الأمن" plus a stray word.
+        Overlaps go to the longer name, not counting a head word it starts with ("قوات الاحتلال" is shorter
+        than "الاحتلال الإسرائيلي"); at equal length a specific actor beats a generic one, so
+        "قوات الأمن الفلسطيني" is the Palestinian police, not a generic "قوات الأمن" plus a stray word.
+        A head word right before a name ("عناصر داعش", "ومسلحو طالبان باكستان") joins the mention.
         """
         norm = text if isinstance(text, NormalisedText) else normalise(text)
-        raw = self.lexicon().find(norm, longest_only=False)
-        ordered = sorted(raw, key=lambda m: (-(m.token_end - m.token_start), _generic_rank(m), m.token_start))
+        tokens = tokenize(norm.text)
+        raw = self.lexicon().find(norm, tokens, longest_only=False)
+        heads = self._head_keys()
+
+        def core_length(m: PhraseMatch[Actor]) -> int:
+            # "قوات الاحتلال" is one name word after a head word: it must not beat "الاحتلال الإسرائيلي"
+            n = m.token_end - m.token_start
+            if n > 1 and any(key in heads for _, key in clitic_readings(tokens[m.token_start].text)):
+                return n - 1
+            return n
+
+        ordered = sorted(raw, key=lambda m: (-core_length(m), -(m.token_end - m.token_start), _generic_rank(m),
+                                             m.token_start))
         taken: set[int] = set()
         kept: list[PhraseMatch[Actor]] = []
         for m in ordered:
@@ -250,7 +267,37 @@ class ActorDictionary:
             taken |= span
             kept.append(m)
         kept.sort(key=lambda m: m.token_start)
+        kept = self._attach_head_words(norm, tokens, kept)
         return [ActorMatch(m.start, m.end, norm.original[m.start:m.end], m.payloads) for m in kept]
+
+    def _attach_head_words(self, norm: NormalisedText, tokens: list[Token],
+                           matches: list[PhraseMatch[Actor]]) -> list[PhraseMatch[Actor]]:
+        """Extend a match over the head word before it; a one-word generic match on that word gives way."""
+        heads = self._head_keys()
+        by_end = {m.token_end: m for m in matches}
+        out: list[PhraseMatch[Actor]] = []
+        for m in matches:
+            i = m.token_start - 1
+            before = by_end.get(m.token_start)
+            absorbable = before is None or (before.token_end - before.token_start == 1
+                                            and all(a.generic for a in before.payloads))
+            if i < 0 or not absorbable or norm.text[tokens[i].end:tokens[m.token_start].start].strip(" \u00a0"):
+                out.append(m)
+                continue
+            prefix = next((p for p, key in clitic_readings(tokens[i].text) if key in heads), None)
+            if prefix is None:
+                out.append(m)
+                continue
+            if before is not None:
+                out = [x for x in out if x is not before]
+            start, _ = norm.span_to_original(tokens[i].start + prefix, tokens[i].end)
+            out.append(PhraseMatch(start, m.end, i, m.token_end, m.payloads))
+        return out
+
+    def _head_keys(self) -> frozenset[str]:
+        if self._heads is None:
+            self._heads = frozenset(strip_article(fold(h)) for h in self.head_words)
+        return self._heads
 
     def mentions(self, text: str | NormalisedText) -> list[Mention]:
         """``find`` as ``Mention(label="ACTOR", value=tuple of actors)``."""
@@ -326,7 +373,11 @@ def parse_actors(path: Path) -> ActorDictionary:
             raise KnowledgeBaseError(f"{path}: ambiguous entries are {{alias: …, actors: [ids]}}, got {row!r}")
         ambiguous[unicodedata.normalize("NFC", row["alias"].strip())] = tuple(row["actors"])
     try:
-        return ActorDictionary(actors, countries, ambiguous, version=str(data.get("version", "")))
+        heads = data.get("head_words") or []
+        if not isinstance(heads, list) or not all(isinstance(h, str) and h.strip() for h in heads):
+            raise KnowledgeBaseError("`head_words` must be a list of words")
+        return ActorDictionary(actors, countries, ambiguous, version=str(data.get("version", "")),
+                               head_words=[unicodedata.normalize("NFC", h.strip()) for h in heads])
     except KnowledgeBaseError as exc:
         raise KnowledgeBaseError(f"{path}: {exc}") from None
 
