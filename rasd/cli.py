@@ -12,7 +12,8 @@ def _register_subapps() -> None:
     import importlib
     for module, name in (("rasd.commands.extract", None), ("rasd.commands.evaluate", None),
                          ("rasd.commands.ingest", None), ("rasd.commands.events", None),
-                         ("rasd.commands.serve", None), ("rasd.commands.token", None)):
+                         ("rasd.commands.serve", None), ("rasd.commands.token", None),
+                         ("rasd.commands.bench", None)):
         mod = importlib.import_module(module)
         if name is None:
             mod.register(app)

@@ -1,0 +1,146 @@
+"""`rasd bench`: throughput, latency, memory and start-up of extraction, measured against a floor."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def bench(
+        sources: Optional[list[Path]] = typer.Argument(
+            None, help="JSONL news files (gzip or not); default ../shared/data/news/ant-2018.jsonl.gz."),
+        limit: Optional[int] = typer.Option(None, "--limit", "-n", help="Measure at most this many articles."),
+        repeat: int = typer.Option(1, "--repeat", help="Stream the input this many times (memory over 100K "
+                                                        "articles from a 49K corpus: --repeat 3)."),
+        profile: int = typer.Option(0, "--profile", help="Also cProfile this many articles and list the hot "
+                                                         "functions by own time."),
+        workers: Optional[str] = typer.Option(None, "--workers", help="Also measure scale-out with these local "
+                                                                      "worker counts, e.g. 1,2."),
+        dask: Optional[str] = typer.Option(None, "--dask", help="Also measure on Dask: a scheduler address, or "
+                                                                "'local' for a local cluster per worker count."),
+        scale_limit: int = typer.Option(2000, "--scale-limit", help="Articles for the scale-out runs."),
+        record: Optional[Path] = typer.Option(None, "--record", help="Append the results, with the commit, as "
+                                                                     "Markdown to this file "
+                                                                     "(docs/performance.md)."),
+    ) -> None:
+        """Benchmark extraction on real news and print a table.
+
+        Example: rasd bench ../shared/data/news/ant-2018.jsonl.gz --limit 5000 --profile 500 --workers 1,2
+        """
+        raise typer.Exit(run_bench_command(sources, limit, repeat, profile, workers, dask, scale_limit, record))
+
+
+def run_bench_command(sources: list[Path] | None, limit: int | None, repeat: int, profile: int,
+                      workers: str | None, dask: str | None, scale_limit: int, record: Path | None) -> int:
+    from rasd.bench import DEFAULT_NEWS, report_markdown, run_bench
+    err = Console(stderr=True)
+    paths = [str(p) for p in sources] if sources else [DEFAULT_NEWS]
+    missing = [p for p in paths if not Path(p).is_file()]
+    if missing:
+        err.print(f"[red]rasd bench:[/] no such file: {', '.join(missing)} (give JSONL news files, e.g. "
+                  f"{DEFAULT_NEWS})")
+        return 2
+    if limit is not None and limit < 1 or repeat < 1 or profile < 0 or scale_limit < 1:
+        err.print("[red]rasd bench:[/] --limit, --repeat and --scale-limit must be positive, --profile ≥ 0")
+        return 2
+    try:
+        counts = tuple(int(n) for n in workers.split(",")) if workers else ()
+    except ValueError:
+        err.print(f"[red]rasd bench:[/] --workers takes counts separated by commas (1,2,4), not {workers!r}")
+        return 2
+    if any(n < 1 for n in counts):
+        err.print("[red]rasd bench:[/] worker counts must be at least 1")
+        return 2
+    if dask and not counts:
+        counts = (1, 2) if dask == "local" else (1,)
+    from rasd.scale.runner import ScaleError
+    try:
+        report = run_bench(paths, limit, repeat, profile, counts, dask, scale_limit,
+                           progress=lambda msg: err.print(f"[dim]{msg}[/]"))
+    except ScaleError as exc:
+        err.print(f"[red]rasd bench:[/] {exc}")
+        return 2
+    print_report(report, Console())
+    if record is not None:
+        record.parent.mkdir(parents=True, exist_ok=True)
+        with open(record, "a", encoding="utf-8") as fh:
+            fh.write("\n" + report_markdown(report))
+        err.print(f"rasd bench: results appended to {record}")
+    if report.extraction.articles == 0:
+        err.print("[red]rasd bench:[/] no article could be read")
+        return 2
+    return 0
+
+
+def print_report(r, console: Console) -> None:
+    x, f, s = r.extraction, r.floor, r.startup
+    console.print(f"[bold]rasd bench[/] — commit {r.commit} — {r.machine}", highlight=False)
+    console.print(f"{x.articles} articles ({x.text_bytes / 1e6:.1f} MB, {x.mean_article_kb:.1f} KB each) from "
+                  f"{', '.join(r.sources)}; {x.skipped} skipped, {x.events} events", highlight=False)
+    if x.failed:
+        console.print(f"[red]{x.failed} article(s) failed:[/] " + "; ".join(x.failures), highlight=False)
+    if s.error:
+        console.print(f"[red]start-up failed:[/] {s.error}", highlight=False)
+
+    main = Table(title="Throughput, latency, memory (per core = CPU time of one process)")
+    main.add_column("measure")
+    main.add_column("value", justify="right")
+    main.add_row("extraction per core", f"{x.articles_per_cpu_second:.1f} articles/s · {x.mb_per_cpu_second:.2f} MB/s")
+    main.add_row("extraction, wall clock", f"{x.articles_per_wall_second:.1f} articles/s")
+    main.add_row("latency per article (CPU)", f"p50 {x.latency_p50_ms:.1f} ms · p95 {x.latency_p95_ms:.1f} ms · "
+                                              f"max {x.latency_max_ms:.0f} ms")
+    main.add_row("latency per article (wall)", f"p50 {x.wall_p50_ms:.1f} ms · p95 {x.wall_p95_ms:.1f} ms")
+    main.add_row("floor: read + decode + normalise", f"{f.articles_per_cpu_second:.0f} articles/s · "
+                                                     f"{f.mb_per_cpu_second:.2f} MB/s")
+    main.add_row("extraction / floor", f"{r.floor_ratio:.1f}×")
+    main.add_row("start-up: import + KB load", f"{s.seconds:.2f} s ({s.import_seconds:.2f} + "
+                                               f"{s.knowledge_seconds:.2f})")
+    main.add_row("first article, cold", f"{s.first_article_seconds * 1e3:.0f} ms")
+    main.add_row("peak RSS", f"{r.memory.peak_mb:.0f} MB")
+    main.add_row("RSS growth while streaming", f"{r.memory.growth_mb:+.1f} MB "
+                                               f"({r.memory.growth_mb_per_10k:+.2f} MB / 10K articles)")
+    console.print(main)
+
+    targets = Table(title="Targets (issue 8)")
+    for col in ("target", "goal", "measured", "met"):
+        targets.add_column(col)
+    for name, goal, measured, ok in r.verdicts():
+        targets.add_row(name, goal, measured, "[green]yes[/]" if ok else "[red]no[/]")
+    console.print(targets)
+
+    stages = Table(title="Where the time goes (exclusive CPU time per stage)")
+    for col, just in (("stage", "left"), ("calls", "right"), ("CPU s", "right"), ("share", "right"),
+                      ("ms / article", "right")):
+        stages.add_column(col, justify=just)
+    for st in r.stages:
+        per = st.cpu_seconds / x.articles * 1e3 if x.articles else 0.0
+        stages.add_row(st.name, str(st.calls), f"{st.cpu_seconds:.2f}", f"{st.share:.1%}", f"{per:.2f}")
+    console.print(stages)
+    if r.missing_stages:
+        console.print("stages not timed (not found): " + ", ".join(r.missing_stages), highlight=False)
+
+    if r.hot_spots:
+        hot = Table(title="Hot functions (cProfile, own time)")
+        for col, just in (("function", "left"), ("calls", "right"), ("own s", "right"), ("cum s", "right"),
+                          ("share", "right")):
+            hot.add_column(col, justify=just)
+        for h in r.hot_spots:
+            hot.add_row(h.function, str(h.calls), f"{h.own_seconds:.2f}", f"{h.cumulative_seconds:.2f}",
+                        f"{h.share:.1%}")
+        console.print(hot)
+
+    if r.scale:
+        scale = Table(title="Scale-out (rasd.scale.extract_partitioned, wall clock)")
+        for col, just in (("executor", "left"), ("articles", "right"), ("wall s", "right"),
+                          ("start-up s", "right"), ("articles/s", "right"), ("speed-up", "right")):
+            scale.add_column(col, justify=just)
+        base = r.scale[0].articles_per_second or 1.0
+        for m in r.scale:
+            scale.add_row(m.executor, str(m.articles), f"{m.wall_seconds:.1f}", f"{m.startup_seconds:.1f}",
+                          f"{m.articles_per_second:.1f}", f"{m.articles_per_second / base:.2f}×")
+        console.print(scale)
