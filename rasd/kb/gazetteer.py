@@ -28,6 +28,7 @@ LEVELS = ("country", "admin1", "admin2", "admin3", "populated", "site")
 LEVEL_RANK = {lvl: i for i, lvl in enumerate(LEVELS)}
 ARTEFACT = "gazetteer.tsv.gz"
 STOPWORDS = "place_stopwords.yaml"
+COMMON_WORDS = "gazetteer_common_words.tsv"
 FORMAT_VERSION = "1"
 COLUMNS = ("id", "level", "country_code", "admin1", "admin2", "admin3", "name_en", "name_ar", "aliases_ar",
            "latitude", "longitude", "population", "parent_id")
@@ -74,11 +75,16 @@ class PlaceMatch:
 
     geo_precision: int               # ACLED precision of the mention: "ريف إدلب" 3, "ريف البوكمال" 2
 
+    def original_text(self, original: str) -> str:
+        return original[self.name_start:self.end]
+
 @dataclass(frozen=True, slots=True)
 class _Rules:
     ambiguous: frozenset[str]         # folded keys of names that are also common words
     type_words: dict[str, str]        # folded key → level (or "rural")
     never: frozenset[str]
+    country_adjectives: dict[str, str]    # folded key → ISO2
+    rescue: frozenset[str]            # type words that make an ambiguous name count
 
 
 def geo_precision(place: Place) -> int:
@@ -101,8 +107,13 @@ def _en_key(name: str | None) -> str:
     return " ".join("".join(c if c.isalnum() else " " for c in (name or "").casefold()).split())
 
 
-def _rank(place: Place) -> tuple[int, int]:
-    return LEVEL_RANK[place.level], -place.population
+def _rank(place: Place) -> tuple[float, int]:
+    """Admin levels first, then bigger places; a city of a million ranks with governorates and one of 100,000
+    with districts, so "الرياض" is Riyadh before an Egyptian markaz of that name."""
+    rank: float = LEVEL_RANK[place.level]
+    if place.level == "populated":
+        rank = 1.5 if place.population >= 1_000_000 else 2.5 if place.population >= 100_000 else rank
+    return rank, -place.population
 
 
 def resolve_place(candidates: list[Place] | tuple[Place, ...], context_countries: Counter[str],
@@ -112,10 +123,10 @@ def resolve_place(candidates: list[Place] | tuple[Place, ...], context_countries
     if not candidates:
         raise ValueError("resolve_place needs at least one candidate place")
 
-    def score(p: Place) -> tuple[int, int, int, int]:
+    def score(p: Place) -> tuple[int, int, float, int]:
         in_admin1 = context_admin1.get(p.admin1, 0) if p.admin1 and p.level != "admin1" else 0
-        return (min(in_admin1, 1), min(context_countries.get(p.country_code, 0), 1), -LEVEL_RANK[p.level],
-                p.population)
+        rank, neg_pop = _rank(p)
+        return min(in_admin1, 1), min(context_countries.get(p.country_code, 0), 1), -rank, -neg_pop
     return max(candidates, key=score)
 
 
@@ -240,7 +251,7 @@ class Gazetteer:
         raw = self.lexicon().find(norm, tokens)
         type_words = self._rules.type_words
         starts = {m.token_start for m in raw}
-        out: list[tuple[PlaceMatch, bool]] = []
+        out: list[tuple[PlaceMatch, bool, bool]] = []     # (match, doubtful, rescued by its type word)
         for m in raw:
             keys = {k for _, k in clitic_readings(tokens[m.token_start].text)}
             if m.token_end - m.token_start == 1 and keys & type_words.keys() and m.token_end in starts:
@@ -265,23 +276,35 @@ class Gazetteer:
                 precision = 3 if named_admin1 else 2
             else:
                 precision = geo_precision(cands[0]) if cands else 3
+            if m.token_end < len(tokens):
+                adj_country = self._rules.country_adjectives.get(_key(tokens[m.token_end].text))
+                pinned = [c for c in cands if adj_country and c.country_code == adj_country]
+                if pinned:
+                    cands = pinned
+                    if not rural:
+                        precision = geo_precision(cands[0])
             name = norm.original[m.start:m.end]
             ambiguous = self.is_ambiguous_common_word(name)
+            # a type word rescues a common-word name only in construct with it: "ناحية العظيم", not "سجن بالبلاد"
+            rescued = (type_word in self._rules.rescue
+                       and norm.span_to_original(tokens[m.token_start].start, tokens[m.token_start].end)[0]
+                       == m.start)
             pm = PlaceMatch(start, m.end, norm.original[start:m.end], m.start, tuple(cands), type_word, rural,
                             ambiguous, precision)
-            out.append((pm, ambiguous and type_word is None))
-        context_admin1 = {c.admin1 for pm, doubtful in out if not doubtful for c in pm.candidates if c.admin1}
-        context_country = {c.country_code for pm, doubtful in out if not doubtful for c in pm.candidates}
+            out.append((pm, ambiguous and not rescued, rescued))
+        # Context comes from names that are places beyond doubt, so one doubtful name cannot back another.
+        sure = [pm for pm, _, rescued in out if not pm.ambiguous or rescued]
+        context_admin1 = {c.admin1 for pm in sure for c in pm.candidates if c.admin1}
+        context_country = {c.country_code for pm in sure for c in pm.candidates}
         kept: list[PlaceMatch] = []
-        for pm, doubtful in out:
+        for pm, doubtful, _ in out:
             if doubtful:
                 backed = [c for c in pm.candidates if (c.level != "admin1" and c.admin1 in context_admin1)
-                          or (c.level in ("admin1", "country") and c.country_code in context_country
-                              and c.level != "country")]
+                          or (c.level == "admin1" and c.country_code in context_country)]
                 if not backed:
                     continue
-                pm = PlaceMatch(pm.start, pm.end, pm.text, pm.name_start, tuple(backed), None, False, True,
-                                geo_precision(backed[0]))
+                pm = PlaceMatch(pm.name_start, pm.end, pm.original_text(norm.original), pm.name_start,
+                                tuple(backed), None, False, True, geo_precision(backed[0]))
             if pm.candidates:
                 kept.append(pm)
         return kept
@@ -333,9 +356,15 @@ def load_rules() -> _Rules:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     data = yaml.load(resources.files("rasd.kb").joinpath("data", STOPWORDS).read_text(encoding="utf-8"),
                      Loader=loader)
-    return _Rules(ambiguous=frozenset(_key(n) for n in data["ambiguous_names"]),
+    common = resources.files("rasd.kb").joinpath("data", COMMON_WORDS).read_text(encoding="utf-8")
+    generated = [line.split("\t")[0] for line in common.splitlines()[1:]
+                 if line and not line.startswith("#") and not line.startswith("name\t")]
+    return _Rules(ambiguous=frozenset(_key(n) for n in [*data["ambiguous_names"], *generated]),
                   type_words={_key(k): v for k, v in data["place_type_words"].items()},
-                  never=frozenset(_key(n) for n in data["never_places"]))
+                  never=frozenset(_key(n) for n in data["never_places"]),
+                  country_adjectives={_key(a): cc for cc, adjs in data["country_adjectives"].items()
+                                      for a in adjs},
+                  rescue=frozenset(_key(w) for w in data["rescue_type_words"]))
 
 
 @cache
