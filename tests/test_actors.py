@@ -351,6 +351,14 @@ def test_mentions_carry_the_actors() -> None:
     assert all(text[m.start:m.end] == m.text for m in mentions)
 
 
+def test_some_one_word_names_need_the_article() -> None:
+    assert ACTORS.find("وفاز تحالف سائرون بالانتخابات") == []          # an electoral alliance, not the coalition
+    assert ACTORS.find("قاد جيش من المتطوعين") == []
+    assert [m.text for m in ACTORS.find("وللتحالف وبالجيش")] == ["لتحالف", "الجيش"]
+    # names that are too generic to stand alone are not aliases at all
+    assert ACTORS.find("ائتلاف الجبهة الديمقراطية الثورية الشعبية الإثيوبية") == []
+
+
 def test_no_actor_in_unrelated_text() -> None:
     assert ACTORS.find("ارتفعت أسعار النفط في الأسواق العالمية اليوم") == []
     assert ACTORS.find("") == []

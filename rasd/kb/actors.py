@@ -14,6 +14,7 @@ Matching goes through :class:`rasd.recognise.lexicon.PhraseLexicon`, so clitics 
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -25,7 +26,7 @@ from typing import Any
 import yaml
 
 from rasd.model import Mention
-from rasd.recognise.lexicon import PhraseLexicon, PhraseMatch
+from rasd.recognise.lexicon import PhraseLexicon, PhraseMatch, phrase_key
 from rasd.text.normalise import NormalisedText, fold, normalise
 from rasd.text.tokens import Token, clitic_readings, strip_article, tokenize
 
@@ -181,9 +182,10 @@ class ActorDictionary:
 
     def __init__(self, actors: Iterable[Actor], countries: dict[str, CountryName],
                  ambiguous: dict[str, tuple[str, ...]], version: str = "",
-                 head_words: Iterable[str] = ()) -> None:
+                 head_words: Iterable[str] = (), article_required: Iterable[str] = ()) -> None:
         self.version = version
         self.head_words: tuple[str, ...] = tuple(head_words)
+        self.article_required: frozenset[tuple[str, ...]] = frozenset(phrase_key(a) for a in article_required)
         self.actors: tuple[Actor, ...] = tuple(actors)
         self.countries = dict(countries)
         self._by_id: dict[str, Actor] = {}
@@ -246,7 +248,8 @@ class ActorDictionary:
         """
         norm = text if isinstance(text, NormalisedText) else normalise(text)
         tokens = tokenize(norm.text)
-        raw = self.lexicon().find(norm, tokens, longest_only=False)
+        raw = [m for m in self.lexicon().find(norm, tokens, longest_only=False)
+               if not self._lacks_required_article(tokens, m)]
         heads = self._head_keys()
 
         def core_length(m: PhraseMatch[Actor]) -> int:
@@ -293,6 +296,15 @@ class ActorDictionary:
             start, _ = norm.span_to_original(tokens[i].start + prefix, tokens[i].end)
             out.append(PhraseMatch(start, m.end, i, m.token_end, m.payloads))
         return out
+
+    def _lacks_required_article(self, tokens: list[Token], m: PhraseMatch[Actor]) -> bool:
+        """"تحالف" or "جيش" written without the article is not the coalition or the army."""
+        if m.token_end - m.token_start != 1 or not self.article_required:
+            return False
+        word = tokens[m.token_start].text
+        if not any((key,) in self.article_required for _, key in clitic_readings(word)):
+            return False
+        return _ARTICLE_AFTER_CLITICS.match(word) is None
 
     def _head_keys(self) -> frozenset[str]:
         if self._heads is None:
@@ -349,6 +361,10 @@ class ActorDictionary:
         return template.replace(COUNTRY_PLACEHOLDER, name)
 
 
+# a folded word that carries the article after its proclitics: "الجيش", "وبالجيش", "للجيش", "فللجيش"
+_ARTICLE_AFTER_CLITICS = re.compile(r"^[وف]?(?:[بك]?ال|لل)")
+
+
 def _generic_rank(match: PhraseMatch[Actor]) -> int:
     return 1 if all(a.generic for a in match.payloads) else 0
 
@@ -373,11 +389,15 @@ def parse_actors(path: Path) -> ActorDictionary:
             raise KnowledgeBaseError(f"{path}: ambiguous entries are {{alias: …, actors: [ids]}}, got {row!r}")
         ambiguous[unicodedata.normalize("NFC", row["alias"].strip())] = tuple(row["actors"])
     try:
+        required = data.get("article_required") or []
+        if not isinstance(required, list) or not all(isinstance(w, str) and len(w.split()) == 1 for w in required):
+            raise KnowledgeBaseError("`article_required` must be a list of one-word aliases")
         heads = data.get("head_words") or []
         if not isinstance(heads, list) or not all(isinstance(h, str) and h.strip() for h in heads):
             raise KnowledgeBaseError("`head_words` must be a list of words")
         return ActorDictionary(actors, countries, ambiguous, version=str(data.get("version", "")),
-                               head_words=[unicodedata.normalize("NFC", h.strip()) for h in heads])
+                               head_words=[unicodedata.normalize("NFC", h.strip()) for h in heads],
+                               article_required=[unicodedata.normalize("NFC", w) for w in required])
     except KnowledgeBaseError as exc:
         raise KnowledgeBaseError(f"{path}: {exc}") from None
 
