@@ -244,8 +244,9 @@ def lint_data_file(name: str) -> None:
             keys.add(key)
 
 
-def test_numbers_yaml_lint():
-    lint_data_file("numbers.yaml")
+@pytest.mark.parametrize("name", ["numbers.yaml", "dates.yaml"])
+def test_data_file_lint(name):
+    lint_data_file(name)
 
 
 def test_lexicon_loads_once():

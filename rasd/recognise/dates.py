@@ -20,8 +20,8 @@ from typing import Any
 from hijridate import Gregorian, Hijri
 
 from rasd.model import Mention
-from rasd.recognise.numbers import Entry, WordInfo, WordLexicon, _Scan, load_data, make_reader, number_lexicon,
-                                    to_original
+from rasd.recognise.numbers import (Entry, WordInfo, WordLexicon, _Scan, load_data, make_reader,
+                                    number_lexicon, to_original)
 from rasd.text.normalise import NormalisedText, fold
 from rasd.text.tokens import Token, tokenize
 
@@ -155,6 +155,7 @@ class _DateScan:
         read = self.lex.read
         self.infos: list[WordInfo] = list(map(read, [t.text for t in tokens]))
         self._numbers: _Scan | None = None
+        self.skipped = 0
 
     # -- helpers shared with the number scan's conventions
     def gap(self, j: int) -> str:
@@ -208,7 +209,13 @@ class _DateScan:
         for i, info in enumerate(self.infos):
             if not info.start or i < resume:
                 continue
-            found = self.parse_at(i)
+            try:
+                found = self.parse_at(i)
+            except (OverflowError, ValueError):
+                # a date arithmetic beyond what datetime / hijridate can represent (year 1 or 9999,
+                # Hijri outside 1343–1500): the expression is skipped and counted
+                self.skipped += 1
+                continue
             if found is not None:
                 s, e, ref, end_tok = found
                 out.append((s, e, ref))
@@ -267,6 +274,8 @@ class _DateScan:
         if anchor is None:
             return None
         window, end, anchor_prefix = anchor
+        if window is None:          # a month or day the calendar does not have
+            return None
         if not anchored:
             prefix = anchor_prefix
         if since and window.start is not None and self.pub is not None and window.start <= self.pub:
