@@ -24,6 +24,8 @@ from rasd.scale.partition import DEFAULT_PARTITION_SIZE, Partition, plan_partiti
 
 SHARD_FORMATS = ("jsonl", "parquet")
 MANIFEST_NAME = "_manifest.json"
+# How long to wait for a Dask scheduler before saying it cannot be reached.
+DASK_CONNECT_TIMEOUT_S = 20.0
 # Failures and skip reasons kept per partition (the counts are always complete).
 _KEEP_REASONS = 5
 
@@ -294,7 +296,7 @@ def _run_dask(tasks: list[PartitionTask], address: str, workers: int,
             cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None)
             client = Client(cluster)
         else:
-            client = Client(address, timeout="20s")
+            client = Client(address, timeout=f"{DASK_CONNECT_TIMEOUT_S}s")
     except (OSError, TimeoutError, ValueError) as exc:
         if cluster is not None:
             cluster.close()
