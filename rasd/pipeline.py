@@ -52,16 +52,54 @@ def analyse(article: Article) -> Analysis:
     norm = normalise(article.text)
     tokens = tokenize(norm.text)
     an = Analysis(article, norm, tokens, split_sentences(article.text))
-    an.actors = _lexicon_mentions(actors.lexicon(), "ACTOR", norm, tokens)
     an.victims = _lexicon_mentions(victims.lexicon(), "VICTIM", norm, tokens)
     an.sources = _lexicon_mentions(sources.lexicon(), "SOURCE", norm, tokens)
     an.places = find_places(norm, tokens, gazetteer)
+    an.actors = _actor_mentions(actors, norm, an.places)
     an.numbers = find_numbers(norm, tokens)
     an.dates = find_dates(norm, article.published, tokens)
     an.triggers = find_triggers(norm, tokens)
     an.casualties = find_casualty_words(norm, tokens)
     an.cues = find_cues(norm, tokens)
+    an.sources = [m for m in an.sources if len(m.text) > SHORT_SOURCE_ALIAS or _after_agency_word(an, m)]
+    an.places = _drop_overlapping(an.places, an.dates, an.sources, an.triggers, an.casualties, an.numbers,
+                                  [a for a in an.actors if len(a.text.split()) > 1])
     return an
+
+
+SHORT_SOURCE_ALIAS = 3      # "واع", "وام": agency acronyms only count right after وكالة (else "وأم الكرامي" is WAM)
+
+
+def _after_agency_word(an: Analysis, m: Mention) -> bool:
+    prev = an.token_text(an.token_at(m.start) - 1)
+    return prev.endswith("وكاله")
+
+
+def _drop_overlapping(places: list[Mention], *others: list[Mention]) -> list[Mention]:
+    """A place name inside a date ("الخميس"), an actor ("قوات سوريا الديمقراطية") or a trigger is not a place."""
+    spans = sorted((m.start, m.end) for group in others for m in group)
+    if not spans:
+        return places
+    from bisect import bisect_right
+    starts = [s for s, _ in spans]
+    kept = []
+    for p in places:
+        i = bisect_right(starts, p.end)
+        overlap = any(s < p.end and p.start < e and (e - s) >= (p.end - p.start) for s, e in spans[max(0, i - 8):i])
+        if not overlap:
+            kept.append(p)
+    return kept
+
+
+def _actor_mentions(actors, norm, places: list[Mention]) -> list[Mention]:
+    """Actor names, each ambiguous alias settled by the country the article's places point to."""
+    countries = Counter(c.country_code for p in places for c in p.value.candidates[:1])
+    top = countries.most_common(1)[0][0] if countries else None
+    out = []
+    for m in actors.find(norm):
+        actor = actors.disambiguate(m.actors, top) if m.ambiguous else m.actors[0]
+        out.append(Mention(m.start, m.end, "ACTOR", m.text, actor))
+    return out
 
 
 def _lexicon_mentions(lex, label: str, norm, tokens) -> list[Mention]:
@@ -118,6 +156,9 @@ def extract_article(article: Article, include_all: bool = False) -> list[Event]:
         ccs.pop("", None)
         return ccs.most_common(1)[0][0] if len(ccs) == 1 else None
 
+    for c in candidates:
+        if _is_summary(c):
+            c.modality = "generic"
     drafts = merge_candidates(candidates, place_of, country_of)
     events: list[Event] = []
     for d in drafts:
@@ -127,6 +168,13 @@ def extract_article(article: Article, include_all: bool = False) -> list[Event]:
         if ev is not None:
             events.append(ev)
     return events
+
+
+def _is_summary(c: Candidate) -> bool:
+    """A sentence naming only countries, several of them ("في العراق وسوريا"): a round-up, not one event."""
+    levels = {cand.level for p in c.places for cand in p.value.candidates[:1]}
+    countries = {cand.country_code for p in c.places for cand in p.value.candidates[:1]}
+    return bool(c.places) and levels == {"country"} and len(countries) > 1
 
 
 # --- records --------------------------------------------------------------------------------------
@@ -167,44 +215,30 @@ def _build_event(an: Analysis, d: Draft, ctx: PlaceContext, gazetteer, actors_kb
     if typing is None:
         return None
     # who
-    roles = assign_roles(an, d, victim_sides)
+    roles = assign_roles(an, d, victim_sides, armed_only=typing.event_type == "Battles",
+                         country_code=place.place.country_code)
     country_name = place.place.country if place.place.level != "country" else place.place.name_en
     actor1 = roles.actor1.value if roles.actor1 else None
     actor2 = roles.actor2.value if roles.actor2 else None
     if typing.event_type == "Protests" and (actor1 is None or side_of(actor1) != "civilian"):
         actor2 = actor1 if actor1 is not None and actor2 is None else actor2
-        actor1 = actors_kb.generic("protesters")
+        actor1 = actors_kb.by_id("protesters_generic")
     if typing.event_type == "Violence against civilians" and (actor2 is None or side_of(actor2) != "civilian"):
-        actor2 = actors_kb.generic("civilians")
+        actor2 = actors_kb.by_id("civilians_generic")
         if actor1 is not None and side_of(actor1) == "civilian":
             actor1 = None
     if actor1 is None and typing.event_type in ("Violence against civilians", "Explosions/Remote violence",
                                                 "Battles"):
-        actor1 = actors_kb.generic("unidentified")
+        actor1 = actors_kb.by_id("unidentified_armed_group")
     name1 = actors_kb.english_name(actor1, country_name) if actor1 is not None else None
     name2 = actors_kb.english_name(actor2, country_name) if actor2 is not None else None
     inter1 = getattr(actor1, "inter", None)
     inter2 = getattr(actor2, "inter", None)
-    # the dead of each side
+    # the dead of each side (UCDP): actor1's, actor2's, civilians, unknown
     deaths_a = deaths_b = deaths_civ = deaths_unknown = None
-    if parts:
-        s1 = side_of(actor1) if actor1 is not None else None
-        s2 = side_of(actor2) if actor2 is not None else None
-        deaths_a = sum(p.count for p in parts if s1 and p.side == s1 and p.side != "civilian")
-        deaths_b = sum(p.count for p in parts if s2 and p.side == s2 and p.side != "civilian" and s2 != s1)
-        deaths_civ = sum(p.count for p in parts if p.side == "civilian")
-        deaths_unknown = max(0, (fatalities or 0) - deaths_a - deaths_b - deaths_civ)
-    elif fatalities is not None:
-        only = next(iter(victim_sides)) if len(victim_sides) == 1 else None
-        deaths_a = deaths_b = deaths_civ = deaths_unknown = 0
-        if only == "civilian":
-            deaths_civ = fatalities
-        elif only and actor2 is not None and side_of(actor2) == only:
-            deaths_b = fatalities
-        elif only and actor1 is not None and side_of(actor1) == only:
-            deaths_a = fatalities
-        else:
-            deaths_unknown = fatalities
+    if parts or fatalities is not None:
+        deaths_a, deaths_b, deaths_civ, deaths_unknown = _split_deaths(parts, fatalities, victim_sides, actor1,
+                                                                       actor2)
     injured = _max_count(d, "injured")
     kidnapped = _max_count(d, "kidnapped")
     arrested = _max_count(d, "arrested")
@@ -267,6 +301,46 @@ def _build_event(an: Analysis, d: Draft, ctx: PlaceContext, gazetteer, actors_kb
         tags.append("vague fatality count")
     ev.tags = "; ".join(tags)
     return ev
+
+
+def _split_deaths(parts, fatalities: int | None, victim_sides: set[str], actor1, actor2
+                  ) -> tuple[int, int, int, int]:
+    """Deaths of actor1, of actor2, of civilians and of unknown affiliation.
+
+    A part that names its actor ("16 من تنظيم داعش") goes to that actor; an armed part of actor1's side to
+    actor1; the other armed parts to actor2 (its dead are "the other side" in UCDP's sense).
+    """
+    s1 = side_of(actor1) if actor1 is not None else None
+    if not parts:
+        total = fatalities or 0
+        only = next(iter(victim_sides)) if len(victim_sides) == 1 else None
+        if only == "civilian":
+            return 0, 0, total, 0
+        if only and actor2 is not None and side_of(actor2) == only:
+            return 0, total, 0, 0
+        if only and s1 == only:
+            return total, 0, 0, 0
+        return 0, 0, 0, total
+    a = b = civ = unknown = 0
+    for p in parts:
+        if p.side == "civilian":
+            civ += p.count
+        elif p.actor is not None and actor1 is not None and getattr(p.actor, "id", None) == getattr(actor1, "id", 0):
+            a += p.count
+        elif p.actor is not None and actor2 is not None and getattr(p.actor, "id", None) == getattr(actor2, "id", 0):
+            b += p.count
+        elif p.side in ("state", "nonstate") and actor2 is not None:
+            if p.side == s1 and p.actor is None and side_of(actor2) != s1:
+                a += p.count
+            else:
+                b += p.count
+        elif p.side in ("state", "nonstate") and p.side == s1:
+            a += p.count
+        else:
+            unknown += p.count
+    if fatalities is not None:
+        unknown += max(0, fatalities - a - b - civ - unknown)
+    return a, b, civ, unknown
 
 
 def _max_count(d: Draft, kind: str) -> int | None:

@@ -112,11 +112,12 @@ def count_sentence(an: Analysis, sentence: Sentence) -> Counts:
             if value is not None:
                 parts, additive = _parts_after(an, sentence, quantity, numbers, used_numbers, openers) \
                     if quantity is not None else ([], [])
-                own_side = _side_after(an, quantity.end) if quantity is not None else None
+                own_side, own_actor = _who_after(an, quantity.end) if quantity is not None else (None, None)
                 total = value + sum(p.count for p in additive)
                 if additive:
-                    parts = [Part(value, own_side or "unknown")] + additive
-                counts.killed_parts = parts or counts.killed_parts or ([Part(value, own_side)] if own_side else [])
+                    parts = [Part(value, own_side or "unknown", own_actor)] + additive
+                counts.killed_parts = parts or counts.killed_parts or \
+                    ([Part(value, own_side, own_actor)] if own_side else [])
                 counts.killed = max(counts.killed or 0, total)
         else:
             if value is not None:
@@ -135,19 +136,25 @@ def _other_casualty_between(an: Analysis, words: list[Mention], w: Mention, n: M
 
 
 def _side_after(an: Analysis, offset: int) -> str | None:
-    """The side of the noun that follows a count: "11 جنديا" → state; "16 من تنظيم داعش" → nonstate."""
+    return _who_after(an, offset)[0]
+
+
+def _who_after(an: Analysis, offset: int) -> tuple[str | None, object | None]:
+    """Side (and actor, when named) of the noun after a count: "11 جنديا" → state; "16 من تنظيم داعش" → ISIS."""
     i = an.token_at(offset)
+    for m in an.actors:
+        if m.start >= offset and an.token_at(m.start) - i <= 2:
+            if getattr(m.value, "inter", None) not in (7,):
+                return _actor_side(m.value), m.value
+            break
+        if m.start > offset:
+            break
     for m in an.victims:
         if m.start >= offset and an.token_at(m.start) - i <= 2:
-            return getattr(m.value, "side", None)
+            return getattr(m.value, "side", None), None
         if m.start > offset:
             break
-    for m in an.actors:
-        if m.start >= offset and an.token_at(m.start) - i <= 3:
-            return _actor_side(m.value)
-        if m.start > offset:
-            break
-    return None
+    return None, None
 
 
 def _actor_side(actor) -> str:
@@ -184,11 +191,11 @@ def _parts_after(an: Analysis, sentence: Sentence, total: Mention, numbers: list
             stripped = between.strip()
             if between_tokens > 3 or not (stripped.endswith("و") or stripped.startswith("و")):
                 break
-        side = _side_after(an, n.end)
+        side, actor = _who_after(an, n.end)
         if side is None and not in_breakdown:
             break
         used.add(id(n))
-        part = Part(n.value.value, side or "unknown")
+        part = Part(n.value.value, side or "unknown", actor)
         (breakdown if in_breakdown else additive).append(part)
         last_end = n.end
     return breakdown, additive

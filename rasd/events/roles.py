@@ -66,10 +66,30 @@ def _own_prefix(an: Analysis, m: Mention) -> str:
     return fold(an.article.text[j:m.start])
 
 
-def assign_roles(an: Analysis, d: Draft, victim_sides: set[str]) -> Roles:
+@cache
+def usual_attackers() -> frozenset[str]:
+    with resources.files("rasd.events.data").joinpath("roles.yaml").open(encoding="utf-8") as fh:
+        return frozenset(yaml.safe_load(fh)["usual_attackers"])
+
+
+def plausible_in(actor, country_code: str | None) -> bool:
+    """A country's police or militia does not fight abroad; its army, a coalition or a movement may."""
+    home = getattr(actor, "country", None)
+    if not country_code or not home or home == country_code or country_code in getattr(actor, "theatres", ()):
+        return True
+    return getattr(actor, "name_en", "").startswith("Military Forces of") or getattr(actor, "type", "") in (
+        "external", "rebel_group")
+
+
+def assign_roles(an: Analysis, d: Draft, victim_sides: set[str], armed_only: bool = False,
+                 country_code: str | None = None) -> Roles:
+    """``armed_only``: a battle is fought between armed actors; civilians and prisoners are not its sides."""
     attacker_cues, target_cues, _ = role_cues()
+    prior = usual_attackers()
     seen: dict[str, Mention] = {}
     for m in d.mentions("actors"):
+        if armed_only and side_of(m.value) == "civilian" or not plausible_in(m.value, country_code):
+            continue
         key = getattr(m.value, "id", m.text)
         seen.setdefault(key, m)
     actors = list(seen.values())
@@ -80,6 +100,8 @@ def assign_roles(an: Analysis, d: Draft, victim_sides: set[str]) -> Roles:
     scores: dict[str, list[float]] = {}
     for m in d.mentions("actors"):
         key = getattr(m.value, "id", m.text)
+        if key not in seen:
+            continue
         att, tgt = scores.setdefault(key, [0.0, 0.0])
         prev = _prev_words(an, m, ROLE_WINDOW_TOKENS)
         prefix = _own_prefix(an, m)
@@ -93,6 +115,11 @@ def assign_roles(an: Analysis, d: Draft, victim_sides: set[str]) -> Roles:
         # "عناصر من تنظيم داعش شنوا هجوما": an actor just before an event verb is its subject
         if any(0 < s - m.end <= 40 for s in trigger_starts):
             att += 0.5
+        # insurgents usually start the fights the press reports; break ties their way
+        if getattr(m.value, "inter", None) == 2:
+            att += 0.25
+        if key in prior or getattr(m.value, "parent", None) in prior:
+            att += 1.0
         scores[key] = [att, tgt]
     # the victims' side is the target
     for key, m in seen.items():

@@ -86,41 +86,60 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
             start = c.start
             j = c.token_start
         name = norm.original[m.start:m.end]
-        has_context = bool(typed or rural or direction or site)
-        if not has_context and gazetteer.is_ambiguous_common_word(name):
+        glued = norm.span_to_original(tokens[m.token_start].start, tokens[m.token_start].end)[0] != m.start
+        # a place-type word rescues a name that is also a common word ("ناحية العظيم"), a site word
+        # ("سجن بالبلاد") or a clitic between them does not
+        rescued = bool(typed or rural or direction) and not glued
+        if not rescued and gazetteer.is_ambiguous_common_word(name):
             continue
         covered.update(range(m.token_start, m.token_end))
         out.append(Mention(m.start, m.end, "PLACE", name,
                            PlaceRef(name, tuple(m.payloads), typed, bool(rural), direction, site, start)))
-    # Names after a place-type word that the gazetteer does not hold ("قرية الطالعة"): keep them by name.
+    # Names after a village/camp word that the gazetteer does not hold ("قرى الطالعة وأم الكرامي"): kept by name.
+    openers = unknown_name_openers()
     for c in ctx_matches:
-        kinds = {w.role for w in c.payloads}
-        if not kinds & {"type", "site"}:
+        opener_tok = c.token_end - 1
+        if fold(norm.original[c.start:c.end]).split()[-1] not in openers:
             continue
-        k = c.token_end
-        if k >= len(tokens) or k in covered:
-            continue
-        n = 1
-        while n < UNKNOWN_NAME_MAX_TOKENS and k + n < len(tokens) and k + n not in covered \
-                and _looks_like_name_part(tokens[k + n].text) \
-                and not norm.text[tokens[k + n - 1].end:tokens[k + n].start].strip():
-            n += 1
-        s, e = norm.span_to_original(tokens[k].start, tokens[k + n - 1].end)
-        if norm.text[tokens[k - 1].end:tokens[k].start].strip():
-            continue      # punctuation between the type word and the next word: no name follows
-        name = norm.original[s:e]
-        if not _looks_like_name_part(tokens[k].text):
-            continue
-        level = next((w.value for w in c.payloads if w.role == "type"), None)
-        site = next((w.value for w in c.payloads if w.role == "site"), None)
-        out.append(Mention(s, e, "PLACE", name, PlaceRef(name, (), level, False, None, site, c.start)))
-    out.sort(key=lambda x: x.start)
+        if norm.span_to_original(tokens[c.token_start].start, tokens[c.token_start].end)[0] != c.start \
+                and not tokens[c.token_start].text.startswith(("و", "ف", "ب", "ال")):
+            continue      # "للقضاء": a clitic other than و/ف/ب on the type word: not a place-type use
+        k = opener_tok + 1
+        while k < len(tokens) and k not in covered:
+            if norm.text[tokens[k - 1].end:tokens[k].start].strip():
+                break     # punctuation: no name follows
+            n = 1
+            while n < UNKNOWN_NAME_MAX_TOKENS and k + n < len(tokens) and k + n not in covered \
+                    and _looks_like_name_part(tokens[k + n].text) and not tokens[k + n].text.startswith("و") \
+                    and not norm.text[tokens[k + n - 1].end:tokens[k + n].start].strip():
+                n += 1
+            word = tokens[k].text
+            if k > opener_tok + 1:              # "وأم الكرامي": a second village joined by و
+                if not word.startswith("و") or len(word) < 3:
+                    break
+                lead = 1
+            else:
+                lead = 0
+            if not (_looks_like_name_part(word[lead:]) or (n == 2 and len(word) - lead >= 2)):
+                break     # "أم الكرامي": a short first word is fine inside a two-word name
+            s_, e_ = norm.span_to_original(tokens[k].start + lead, tokens[k + n - 1].end)
+            name = norm.original[s_:e_]
+            out.append(Mention(s_, e_, "PLACE", name, PlaceRef(name, (), "populated", False, None, None, c.start)))
+            k += n
+        out.sort(key=lambda x: x.start)
     return out
 
 
 def _looks_like_name_part(word: str) -> bool:
     # Arabic letters only, not a function word; digits and short particles are not village names.
     return len(word) >= 3 and word.isalpha() and word not in not_names()
+
+
+@cache
+def unknown_name_openers() -> frozenset[str]:
+    with resources.files("rasd.recognise.data").joinpath("place_context.yaml").open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    return frozenset(fold(w) for w in data["unknown_name_openers"])
 
 
 @cache

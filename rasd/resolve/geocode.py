@@ -108,7 +108,7 @@ def resolve_mentions(gazetteer, places: list[Mention], ctx: PlaceContext,
     wprec = where_prec(best)
     ref = mention.value
     if ref.direction or ref.rural:
-        precision = min(3, precision + 1) if best.level in ("populated", "site", "admin3") else precision
+        precision = min(3, precision + 1) if best.level in ("populated", "site") else precision
         wprec = min(6, wprec + 1)
     names = tuple(m.text for m in unknown)
     if names:
