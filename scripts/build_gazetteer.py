@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from rasd.recognise.lexicon import phrase_key  # noqa: E402
+from rasd.text.normalise import fold  # noqa: E402
 
 DATA = ROOT / "rasd" / "kb" / "data"
 ARTEFACT = DATA / "gazetteer.tsv.gz"
@@ -71,9 +72,12 @@ class Rec:
             c = clean_ar(n)
             if not c:
                 continue
+            seen = {fold(n) for n in [self.name_ar, *self.aliases] if n}
+            if fold(c) in seen:
+                continue        # a spelling that folds the same ("الانبار" / "الأنبار") adds nothing
             if not self.name_ar:
                 self.name_ar = c
-            elif c != self.name_ar and c not in self.aliases:
+            else:
                 self.aliases.append(c)
 
 
