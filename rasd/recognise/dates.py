@@ -297,7 +297,7 @@ class _DateScan:
             found = self.match(j, "relative_days", prefix=first)
             if found and not self.match_next(found[1], "today_blockers_after"):
                 offset, tolerance = found[0].payload
-                return self.day_window(offset, tolerance), found[1], found[2]
+                return self.day_window(offset, tolerance), self.skip_weekday(found[1]), found[2]
             if part is None:
                 found = self.match(j, "tonight", prefix=first)
                 if found and not self.match_next(found[1], "today_blockers_after"):
@@ -380,15 +380,15 @@ class _DateScan:
                 continue
             month, end, prefix = found[0].payload, found[1], found[2]
             hijri = cls == "hijri_months"
-            year = self.year_after(end, hijri)
+            year = self.year_after(self.skip_alternative_month(end), hijri)
             if year:
                 value, end = year
                 return self.month_window(month, value, 0, hijri, qualifier), end, prefix
-            relation = self.match_next(end, "period_relations")
+            relation = self.relation_after(end)
             context = qualifier is not None or self.preceded_by(j, "month_context_before") or relation
             if not context:
                 return None
-            step = relation[0].payload if relation else 0
+            step = relation[0] if relation else None
             if relation:
                 end = relation[1]
             return self.month_window(month, None, step, hijri, qualifier), end, prefix
@@ -404,9 +404,36 @@ class _DateScan:
                     return window, end, found[2]
         return None
 
+    def skip_alternative_month(self, j: int) -> int:
+        """Past the other name of the same month in brackets: "يناير (كانون الثاني) 2013"."""
+        if j < self.n and self.gap(j).strip() == "(":
+            alt = self.match(j, "months")
+            if alt and alt[1] < self.n and self.gap(alt[1]).strip() == ")":
+                return alt[1]
+        return j
+
+    def relation_after(self, j: int) -> tuple[int, int] | None:
+        """"الماضي" / "المقبل" after a month, maybe past its other name: (step, end token)."""
+        k = self.skip_alternative_month(j)
+        relation = self.match(k, "period_relations") if k < self.n and (
+            self.adjacent(k) or (k != j and self.gap(k).strip() == ")")) else None
+        return (relation[0].payload, relation[1]) if relation else None
+
+    def skip_weekday(self, j: int) -> int:
+        """Past a weekday that names the day just given: "أمس السبت", "اليوم (الاثنين)", "غدا الأربعاء"."""
+        if j < self.n and self.gap(j).strip() in {"", "("}:
+            weekday = self.match(j, "weekdays")
+            if weekday:
+                return weekday[1]
+        return j
+
     def year_after(self, j: int, hijri: bool) -> tuple[int, int] | None:
         """A year written after a month: "يناير 2022", "رمضان 1436 هـ", "مارس من عام 2019"."""
         k = j
+        if k < self.n and self.gap(k).strip() == ")":        # after "(كانون الثاني)"
+            year = self.int_at(k, (4,))
+            if year is not None:
+                return year, k + 1
         of = self.match_next(k, "of_word")
         if of:
             k = of[1]
@@ -443,9 +470,11 @@ class _DateScan:
                 found = self.match(j + 1, cls)
                 if found:
                     hijri = cls == "hijri_months"
-                    year = self.year_after(found[1], hijri)
-                    end = year[1] if year else found[1]
-                    window = self.day_month_window(day, found[0].payload, year[0] if year else None, hijri)
+                    year = self.year_after(self.skip_alternative_month(found[1]), hijri)
+                    relation = None if year else self.relation_after(found[1])
+                    end = year[1] if year else relation[1] if relation else found[1]
+                    window = self.day_month_window(day, found[0].payload, year[0] if year else None, hijri,
+                                                   relation[0] if relation else None)
                     return (window, end, 0) if window else None
         year = self.int_at(j, (4,))
         if year is not None and (qualifier or self.preceded_by(j, "year_context_before")
@@ -540,7 +569,7 @@ class _DateScan:
             start, end = date(year, lo, 1), _month_end(year, hi)
         return _Window(start, end, YEAR, (end - start).days, relative)
 
-    def month_window(self, month: int, year: int | None, step: int, hijri: bool,
+    def month_window(self, month: int, year: int | None, step: int | None, hijri: bool,
                      qualifier: str | None) -> _Window | None:
         try:
             if hijri:
@@ -550,17 +579,19 @@ class _DateScan:
             if self.pub is None:
                 return _Window(None, None, MONTH, 0, True)
             pub = self.pub
-            if step < 0:
+            if step is None:
+                year = pub.year if month <= pub.month else pub.year - 1
+            elif step < 0:
                 year = pub.year if month < pub.month else pub.year - 1
             elif step > 0:
                 year = pub.year if month > pub.month else pub.year + 1
             else:
-                year = pub.year if month <= pub.month else pub.year - 1
+                year = pub.year
             return self.narrow_month(year, month, qualifier, relative=True)
         except (ValueError, OverflowError):
             return None
 
-    def hijri_month_window(self, month: int, year: int | None, step: int) -> _Window | None:
+    def hijri_month_window(self, month: int, year: int | None, step: int | None) -> _Window | None:
         if year is not None:
             start, end = _hijri_month_span(year, month)
             return _Window(start, end, MONTH, (end - start).days, False)
@@ -569,12 +600,12 @@ class _DateScan:
         pub = self.pub
         hyear = _hijri_year_of(pub)
         spans = [_hijri_month_span(y, month) for y in (hyear - 1, hyear, hyear + 1)]
-        if step > 0:
-            start, end = next(sp for sp in spans if sp[0] > pub)
-        elif step < 0:
-            start, end = [sp for sp in spans if sp[1] < pub][-1]
-        else:
+        if step is None or step == 0:
             start, end = [sp for sp in spans if sp[0] <= pub][-1]
+        elif step > 0:
+            start, end = next(sp for sp in spans if sp[0] > pub)
+        else:
+            start, end = [sp for sp in spans if sp[1] < pub][-1]
         return _Window(start, end, MONTH, (end - start).days, True)
 
     def year_window(self, year: int, hijri: bool, qualifier: str | None) -> _Window | None:
@@ -589,7 +620,8 @@ class _DateScan:
         except (ValueError, OverflowError):
             return None
 
-    def day_month_window(self, day: int, month: int, year: int | None, hijri: bool) -> _Window | None:
+    def day_month_window(self, day: int, month: int, year: int | None, hijri: bool,
+                         step: int | None = None) -> _Window | None:
         try:
             if hijri:
                 if year is None:
@@ -611,8 +643,12 @@ class _DateScan:
                 date(2000, month, day)                 # still reject 31 February
                 return _Window(None, None, DAY, 0, True)
             year = self.pub.year
-            if (month, day) > (self.pub.month, self.pub.day):
+            here = (self.pub.month, self.pub.day)
+            # no relation: on or before publication; "الماضي" before it; "المقبل" after it; "الجاري" this year
+            if step is None and (month, day) > here or step is not None and step < 0 and (month, day) >= here:
                 year -= 1
+            elif step is not None and step > 0 and (month, day) <= here:
+                year += 1
             if month == 2 and day == 29 and not calendar.isleap(year):
                 return None
             resolved = date(year, month, day)
@@ -643,6 +679,8 @@ class _DateScan:
         e = self.toks[end_tok - 1].end
         os_, oe = to_original(self.norm, s, e)       # "هـ" keeps its tatweel
         original = self.norm.original
+        if original[oe:oe + 1] == ")" and original.count("(", os_, oe) > original.count(")", os_, oe):
+            oe += 1                                  # "غدا (الأربعاء)"
         part = part or window.part
         tolerance = window.tolerance
         if part == self.lex.night and window.precision == DAY:
