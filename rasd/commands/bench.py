@@ -27,16 +27,20 @@ def register(app: typer.Typer) -> None:
         record: Optional[Path] = typer.Option(None, "--record", help="Append the results, with the commit, as "
                                                                      "Markdown to this file "
                                                                      "(docs/performance.md)."),
+        startup_tries: int = typer.Option(3, "--startup-tries", help="Fresh interpreters started to time "
+                                                                     "start-up; the best counts."),
     ) -> None:
         """Benchmark extraction on real news and print a table.
 
         Example: rasd bench ../shared/data/news/ant-2018.jsonl.gz --limit 5000 --profile 500 --workers 1,2
         """
-        raise typer.Exit(run_bench_command(sources, limit, repeat, profile, workers, dask, scale_limit, record))
+        raise typer.Exit(run_bench_command(sources, limit, repeat, profile, workers, dask, scale_limit, record,
+                                           startup_tries))
 
 
 def run_bench_command(sources: list[Path] | None, limit: int | None, repeat: int, profile: int,
-                      workers: str | None, dask: str | None, scale_limit: int, record: Path | None) -> int:
+                      workers: str | None, dask: str | None, scale_limit: int, record: Path | None,
+                      startup_tries: int = 3) -> int:
     from rasd.bench import DEFAULT_NEWS, report_markdown, run_bench
     err = Console(stderr=True)
     paths = [str(p) for p in sources] if sources else [DEFAULT_NEWS]
@@ -45,8 +49,9 @@ def run_bench_command(sources: list[Path] | None, limit: int | None, repeat: int
         err.print(f"[red]rasd bench:[/] no such file: {', '.join(missing)} (give JSONL news files, e.g. "
                   f"{DEFAULT_NEWS})")
         return 2
-    if limit is not None and limit < 1 or repeat < 1 or profile < 0 or scale_limit < 1:
-        err.print("[red]rasd bench:[/] --limit, --repeat and --scale-limit must be positive, --profile ≥ 0")
+    if (limit is not None and limit < 1) or repeat < 1 or profile < 0 or scale_limit < 1 or startup_tries < 1:
+        err.print("[red]rasd bench:[/] --limit, --repeat, --scale-limit and --startup-tries must be positive, "
+                  "--profile ≥ 0")
         return 2
     try:
         counts = tuple(int(n) for n in workers.split(",")) if workers else ()
@@ -60,7 +65,7 @@ def run_bench_command(sources: list[Path] | None, limit: int | None, repeat: int
         counts = (1, 2) if dask == "local" else (1,)
     from rasd.scale.runner import ScaleError
     try:
-        report = run_bench(paths, limit, repeat, profile, counts, dask, scale_limit,
+        report = run_bench(paths, limit, repeat, profile, counts, dask, scale_limit, startup_tries=startup_tries,
                            progress=lambda msg: err.print(f"[dim]{msg}[/]"))
     except ScaleError as exc:
         err.print(f"[red]rasd bench:[/] {exc}")
