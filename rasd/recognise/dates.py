@@ -644,11 +644,14 @@ class _DateScan:
                 return _Window(None, None, DAY, 0, True)
             year = self.pub.year
             here = (self.pub.month, self.pub.day)
-            # no relation: on or before publication; "الماضي" before it; "المقبل" after it; "الجاري" this year
-            if step is None and (month, day) > here or step is not None and step < 0 and (month, day) >= here:
-                year -= 1
-            elif step is not None and step > 0 and (month, day) <= here:
-                year += 1
+            # no relation: on or before publication; "الجاري": this year's; "الماضي" / "المقبل" name another
+            # month than the current one (which would be "الجاري"), as with a month alone
+            if step is None:
+                year -= (month, day) > here
+            elif step < 0:
+                year -= month >= self.pub.month
+            elif step > 0:
+                year += month <= self.pub.month
             if month == 2 and day == 29 and not calendar.isleap(year):
                 return None
             resolved = date(year, month, day)
