@@ -312,6 +312,32 @@ def test_head_words_join_the_name(text: str, expected: tuple[str, str]) -> None:
     assert all(text[m.start:m.end] == m.text for m in found)
 
 
+@pytest.mark.parametrize("text,expected", [
+    ("قصفت طائرات حربية سورية وروسية البلدة",
+     [("طائرات حربية سورية", "military_forces_syria"), ("روسية", "military_forces_russia")]),
+    ("وقالت إن ضربات جوية روسية استهدفت طفس", [("ضربات جوية روسية", "military_forces_russia")]),
+    ("بعد هجوم أميركي بريطاني فرنسي على أهداف", [("هجوم أميركي", "military_forces_united_states"),
+                                                ("بريطاني", "military_forces_united_kingdom"),
+                                                ("فرنسي", "military_forces_france")]),
+    ("وبغارات إسرائيلية على غزة", [("غارات إسرائيلية", "military_forces_israel")]),
+    ("وتقدمت القوات الروسية والسورية", [("القوات الروسية", "military_forces_russia"),
+                                       ("السورية", "military_forces_syria")]),
+    ("أطلق الحوثيون صواريخ إيرانية الصنع", [("الحوثيون", "houthis")]),     # made in Iran: not Iran's forces
+    ("اشتبكت قوات سورية الديمقراطية", [("قوات سورية الديمقراطية", "sdf")]),  # a name, not a nationality
+])
+def test_nationality_adjectives_after_strike_nouns(text: str, expected: list[tuple[str, str]]) -> None:
+    found = ACTORS.find(text)
+    assert [(m.text, m.actors[0].id) for m in found] == expected
+    assert all(text[m.start:m.end] == m.text for m in found)
+
+
+def test_state_forces_of_a_country() -> None:
+    assert ACTORS.military_of("IQ").id == "military_forces_iraq"
+    assert ACTORS.military_of("LY").id == "military_forces_libya"
+    assert ACTORS.police_of("SA").id == "police_forces_saudi_arabia"
+    assert ACTORS.military_of("ZZ") is None
+
+
 def test_no_generic_alias_swallows_the_head_of_a_specific_one() -> None:
     """For every multi-word alias whose last words are the first words of another actor's alias, the text
     that joins them must still yield the specific actor."""

@@ -68,6 +68,15 @@ class CountryName:
 
 
 @dataclass(frozen=True, slots=True)
+class StateAdjectives:
+    """Folded matching keys of nationality adjectives and the nouns and modifiers they follow."""
+    by_key: dict[str, str]                  # "روسيه" → "RU"
+    nouns: frozenset[str] | tuple[str, ...]
+    modifiers: frozenset[str] | tuple[str, ...]
+    blockers: frozenset[str] | tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ActorMatch:
     """An actor name found in a text: offsets into the original text and the actors it may mean."""
     start: int
@@ -182,7 +191,8 @@ class ActorDictionary:
 
     def __init__(self, actors: Iterable[Actor], countries: dict[str, CountryName],
                  ambiguous: dict[str, tuple[str, ...]], version: str = "",
-                 head_words: Iterable[str] = (), article_required: Iterable[str] = ()) -> None:
+                 head_words: Iterable[str] = (), article_required: Iterable[str] = (),
+                 demonyms: StateAdjectives | None = None) -> None:
         self.version = version
         self.head_words: tuple[str, ...] = tuple(head_words)
         self.article_required: frozenset[tuple[str, ...]] = frozenset(phrase_key(a) for a in article_required)
@@ -205,6 +215,7 @@ class ActorDictionary:
         self._country_by_name = {c.name.lower(): c for c in self.countries.values()}
         self._lexicon: PhraseLexicon[Actor] | None = None
         self._heads: frozenset[str] | None = None
+        self.demonyms = demonyms or StateAdjectives({}, (), (), ())
 
     def __len__(self) -> int:
         return len(self.actors)
@@ -271,6 +282,8 @@ class ActorDictionary:
             kept.append(m)
         kept.sort(key=lambda m: m.token_start)
         kept = self._attach_head_words(norm, tokens, kept)
+        kept += self._nationality_matches(norm, tokens, kept)
+        kept.sort(key=lambda m: m.token_start)
         return [ActorMatch(m.start, m.end, norm.original[m.start:m.end], m.payloads) for m in kept]
 
     def _attach_head_words(self, norm: NormalisedText, tokens: list[Token],
@@ -296,6 +309,76 @@ class ActorDictionary:
             start, _ = norm.span_to_original(tokens[i].start + prefix, tokens[i].end)
             out.append(PhraseMatch(start, m.end, i, m.token_end, m.payloads))
         return out
+
+    def _nationality_matches(self, norm: NormalisedText, tokens: list[Token],
+                             kept: list[PhraseMatch[Actor]]) -> list[PhraseMatch[Actor]]:
+        """"ضربات جوية روسية" / "طائرات حربية سورية وروسية": strike or force noun, modifiers, nationalities.
+
+        Also continues a listed name that ends in a nationality: "الطائرات الروسية والسورية".
+        """
+        adj = self.demonyms
+        if not adj.by_key:
+            return []
+        taken = {t for m in kept for t in range(m.token_start, m.token_end)}
+
+        def joined(a: int, b: int) -> bool:
+            return not norm.text[tokens[a].end:tokens[b].start].strip(" \u00a0")
+
+        def nationalities(k: int, first_needs_no_clitic: bool) -> tuple[list[tuple[int, int, Actor]], int]:
+            found: list[tuple[int, int, Actor]] = []      # token, clitic prefix, actor
+            while k < len(tokens) and k not in taken and joined(k - 1, k):
+                reading = next(((p, adj.by_key[key]) for p, key in clitic_readings(tokens[k].text)
+                                if key in adj.by_key and (p == 0 or found or not first_needs_no_clitic)), None)
+                actor = self.military_of(reading[1]) if reading else None
+                if actor is None:
+                    break
+                found.append((k, reading[0], actor))
+                k += 1
+            if found and k < len(tokens) and joined(k - 1, k) and strip_article(tokens[k].text) in adj.blockers:
+                found = []
+            return found, k
+
+        out: list[PhraseMatch[Actor]] = []
+        for m in kept:
+            if strip_article(tokens[m.token_end - 1].text) in adj.by_key:
+                found, _ = nationalities(m.token_end, first_needs_no_clitic=False)
+                for k_tok, prefix, actor in found:
+                    s_orig, e_orig = norm.span_to_original(tokens[k_tok].start + prefix, tokens[k_tok].end)
+                    out.append(PhraseMatch(s_orig, e_orig, k_tok, k_tok + 1, (actor,)))
+                    taken.add(k_tok)
+        i = 0
+        while i < len(tokens):
+            noun_prefix = None if i in taken else next(
+                (p for p, key in clitic_readings(tokens[i].text) if key in adj.nouns), None)
+            if noun_prefix is None:
+                i += 1
+                continue
+            j = i + 1
+            while j < len(tokens) and j - i <= 3 and j not in taken and joined(j - 1, j) \
+                    and strip_article(tokens[j].text) in adj.modifiers:
+                j += 1
+            found, k = nationalities(j, first_needs_no_clitic=True)
+            for n, (k_tok, prefix, actor) in enumerate(found):
+                first = i if n == 0 else k_tok
+                start_off = tokens[i].start + noun_prefix if n == 0 else tokens[k_tok].start + prefix
+                s_orig, e_orig = norm.span_to_original(start_off, tokens[k_tok].end)
+                out.append(PhraseMatch(s_orig, e_orig, first, k_tok + 1, (actor,)))
+            i = k if found else i + 1
+        return out
+
+    def military_of(self, country: str) -> Actor | None:
+        """The "Military Forces of …" actor of a country (ISO2), or None when the dictionary has none."""
+        return self._state_forces(country, "Military Forces of")
+
+    def police_of(self, country: str) -> Actor | None:
+        return self._state_forces(country, "Police Forces of")
+
+    def _state_forces(self, country: str, prefix: str) -> Actor | None:
+        for actor in self.actors:
+            if (actor.type == "state_forces" and not actor.generic and actor.parent is None
+                    and actor.home_country == country and actor.name_en.startswith(prefix)):
+                return actor
+        return None
 
     def _lacks_required_article(self, tokens: list[Token], m: PhraseMatch[Actor]) -> bool:
         """"تحالف" or "جيش" written without the article is not the coalition or the army."""
@@ -392,14 +475,32 @@ def parse_actors(path: Path) -> ActorDictionary:
         required = data.get("article_required") or []
         if not isinstance(required, list) or not all(isinstance(w, str) and len(w.split()) == 1 for w in required):
             raise KnowledgeBaseError("`article_required` must be a list of one-word aliases")
+        demonyms = _parse_demonyms(path, data, countries)
         heads = data.get("head_words") or []
         if not isinstance(heads, list) or not all(isinstance(h, str) and h.strip() for h in heads):
             raise KnowledgeBaseError("`head_words` must be a list of words")
         return ActorDictionary(actors, countries, ambiguous, version=str(data.get("version", "")),
                                head_words=[unicodedata.normalize("NFC", h.strip()) for h in heads],
-                               article_required=[unicodedata.normalize("NFC", w) for w in required])
+                               article_required=[unicodedata.normalize("NFC", w) for w in required],
+                               demonyms=demonyms)
     except KnowledgeBaseError as exc:
         raise KnowledgeBaseError(f"{path}: {exc}") from None
+
+
+def _parse_demonyms(path: Path, data: dict[str, Any], countries: dict[str, CountryName]) -> StateAdjectives:
+    def keys(field: str) -> frozenset[str]:
+        words = data.get(field) or []
+        if not isinstance(words, list) or not all(isinstance(w, str) and len(w.split()) == 1 for w in words):
+            raise KnowledgeBaseError(f"{path}: `{field}` must be a list of single words")
+        return frozenset(strip_article(fold(unicodedata.normalize("NFC", w))) for w in words)
+
+    by_key: dict[str, str] = {}
+    for code, words in (data.get("demonyms") or {}).items():
+        if code not in countries:
+            raise KnowledgeBaseError(f"{path}: demonyms: {code!r} is not in `countries`")
+        for word in words or []:
+            by_key[strip_article(fold(unicodedata.normalize("NFC", str(word))))] = code
+    return StateAdjectives(by_key, keys("military_nouns"), keys("military_modifiers"), keys("demonym_blockers"))
 
 
 @cache
