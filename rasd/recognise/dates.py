@@ -405,10 +405,17 @@ class _DateScan:
         return None
 
     def skip_alternative_month(self, j: int) -> int:
-        """Past the other name of the same month in brackets: "يناير (كانون الثاني) 2013"."""
+        """Past the other name of the same month: "يناير (كانون الثاني) 2013", "أيار/مايو 2018".
+
+        Only used when a year or relation follows it; a month alone keeps its own span.
+        """
         if j < self.n and self.gap(j).strip() == "(":
             alt = self.match(j, "months")
             if alt and alt[1] < self.n and self.gap(alt[1]).strip() == ")":
+                return alt[1]
+        if j < self.n and self.gap(j).strip() == "/":          # "أيار/مايو 2018"
+            alt = self.match(j, "months")
+            if alt:
                 return alt[1]
         return j
 

@@ -29,6 +29,7 @@ KINDS = ("count", "year", "percent", "money", "ordinal", "time", "phone", "date"
 
 # Bounds for reading a bare four-digit number as a year rather than a count.
 YEAR_MIN, YEAR_MAX = 1900, 2100
+OLD_YEAR_MIN = 1000          # after "عام" / a month name any four-digit number is a year
 HIJRI_YEAR_MIN, HIJRI_YEAR_MAX = 1300, 1500
 PHONE_MIN_DIGITS = 7
 # How far after a number "على الأقل" may stand and still qualify it ("10 مدنيين فلسطينيين على الأقل").
@@ -622,9 +623,10 @@ class _Scan:
             if nxt_cls == "year_after" and (YEAR_MIN <= core.value <= YEAR_MAX
                                             or HIJRI_YEAR_MIN <= core.value <= HIJRI_YEAR_MAX):
                 return "year", end, None
+            if before_cls in {"year_before", "month"} and OLD_YEAR_MIN <= core.value <= YEAR_MAX:
+                return "year", end, None                  # "في عام 1877"
             if YEAR_MIN <= core.value <= YEAR_MAX and (
-                    before_cls in {"year_before", "month"}
-                    or (not qualified and nxt_cls not in {"counted_singular", "counted_plural", "dual_nouns",
+                    (not qualified and nxt_cls not in {"counted_singular", "counted_plural", "dual_nouns",
                                                           "multipliers"})):
                 return "year", end, None
         return "count", end, None
