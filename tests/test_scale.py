@@ -159,3 +159,32 @@ def test_unreachable_scheduler_is_a_clear_error(corpus, tmp_path, monkeypatch):
     monkeypatch.setattr("rasd.scale.runner.DASK_CONNECT_TIMEOUT_S", 2.0)
     with pytest.raises(ScaleError, match="cannot reach"):
         extract_partitioned(corpus, out_dir=tmp_path / "out", dask_address="tcp://127.0.0.1:1")
+
+
+def test_run_scaled_extract_reports_and_returns_exit_codes(corpus, tmp_path):
+    from io import StringIO
+
+    from rich.console import Console
+
+    from rasd.scale import run_scaled_extract
+    log = StringIO()
+    err = Console(file=log, width=200)
+    code = run_scaled_extract(corpus[:1], out_dir=tmp_path / "out", fmt="jsonl", published="2022-01-21",
+                              partition_size=20, err=err)
+    assert code == 0
+    assert "41 articles" in log.getvalue() and "skipped 2 input(s)" in log.getvalue()
+    assert run_scaled_extract(corpus, out_dir=None, err=err) == 2
+    assert run_scaled_extract(corpus, out_dir=tmp_path / "o2", fmt="csv", err=err) == 2
+    assert run_scaled_extract(corpus, out_dir=tmp_path / "o3", published="21/01/2022", err=err) == 2
+
+
+def test_cli_extract_workers_and_dask_options_refuse_bad_use(corpus, tmp_path):
+    from typer.testing import CliRunner
+
+    from rasd.cli import _register_subapps, app
+    _register_subapps()
+    runner = CliRunner()
+    result = runner.invoke(app, ["extract", corpus[0], "--workers", "2"])
+    assert result.exit_code == 2 and "--output FOLDER" in result.output
+    result = runner.invoke(app, ["extract", corpus[0], "--workers", "0", "--output", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "at least 1" in result.output

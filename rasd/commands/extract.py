@@ -23,12 +23,20 @@ def register(app: typer.Typer) -> None:
         output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
         include_all: bool = typer.Option(False, "--all", help="Also show historical, hypothetical, negated, "
                                                               "planned and reported mentions, marked by modality."),
+        workers: int = typer.Option(1, "--workers", help="Run on N local processes; --output is then a folder "
+                                                         "of shards (parquet, or --format jsonl)."),
+        dask: Optional[str] = typer.Option(None, "--dask", help="Run on the Dask scheduler at this address "
+                                                                "(tcp://host:8786, or 'local'); --output is a folder."),
     ) -> None:
         """Extract the conflict events each article asserts, as ACLED/UCDP records.
 
         Example: rasd extract article.txt --published 2022-01-21
         """
         err = Console(stderr=True)
+        if workers != 1 or dask:
+            from rasd.scale import run_scaled_extract
+            raise typer.Exit(run_scaled_extract(sources, out_dir=output, workers=workers, dask_address=dask, fmt=fmt,
+                                                published=published, include_all=include_all, err=err))
         code = run_extract(sources, published, fmt, output, include_all, err)
         raise typer.Exit(code)
 

@@ -10,16 +10,24 @@ from rasd.scale.runner import SHARD_FORMATS, PartitionResult, ScaledRun, ScaleEr
 
 
 def run_scaled_extract(sources: list[str], *, out_dir: Path | str | None, workers: int = 1,
-                       dask_address: str | None = None, fmt: str | None = None, published: date | None = None,
+                       dask_address: str | None = None, fmt: str | None = None, published: date | str | None = None,
                        include_all: bool = False, partition_size: int = DEFAULT_PARTITION_SIZE,
                        err: Any = None) -> int:
     """Run a partitioned extraction and report it on ``err`` (a Rich console); returns the exit code.
 
     ``out_dir`` is the folder that receives one shard per partition (``fmt`` jsonl or parquet, default
-    parquet) and ``_manifest.json``. Exit code 0: done; 1: every article or partition failed; 2: bad options.
+    parquet) and ``_manifest.json``. ``published`` (a date or YYYY-MM-DD) dates the inputs that carry none.
+    Exit code 0: done; 1: every article or partition failed; 2: bad options or no input.
     """
     from rich.console import Console
+
+    from rasd.pipeline import ExtractionError, parse_published
     err = err or Console(stderr=True)
+    try:
+        published = parse_published(published)
+    except ExtractionError as exc:
+        err.print(f"[red]rasd:[/] {exc}")
+        return 2
     fmt = (fmt or "parquet").lower()
     if out_dir is None:
         err.print("[red]rasd:[/] --workers/--dask write one shard per partition: give --output FOLDER")
