@@ -18,7 +18,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from rasd.api import schemas as s
-from rasd.api.corrections import EventState
+from rasd.api.corrections import EDITABLE_FIELDS, EventState
 from rasd.api.repository import (AGGREGATE_KEYS, EventFilter, EventRepository, Extractor, InvalidCorrection,
                                  NotFound, StoredArticle)
 from rasd.api.tokens import token_owner
@@ -215,6 +215,16 @@ def create_app(settings: ApiSettings) -> FastAPI:
     def get_article(article_id: str) -> s.ArticleOut:
         """One article with its text (by the id it was given, or its text's SHA-256)."""
         return _article_out(repo.get_article(article_id), with_text=True)
+
+    @app.get("/api/editable-fields", tags=["corrections"])
+    def editable_fields() -> list[str]:
+        """The event fields a correction may change."""
+        return list(EDITABLE_FIELDS)
+
+    @app.get("/api/editable-fields", tags=["corrections"])
+    def editable_fields() -> list[str]:
+        """The event fields a correction may change."""
+        return list(EDITABLE_FIELDS)
 
     # --- writes ----------------------------------------------------------------------------------------
 
