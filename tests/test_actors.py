@@ -399,16 +399,18 @@ def test_victim_categories() -> None:
     sides = {w: victims.lookup(w)[0].side for w in ("جنود", "عسكريين", "ضابط", "منتسب", "شرطي", "الشرطة",
                                                     "قوى الأمن", "عناصر الأمن", "حراس السجن", "مسلحين",
                                                     "عناصر التنظيم", "إرهابي", "دواعش", "مدنيين", "أطفال",
-                                                    "امرأة", "صحفي", "مسعف", "طبيب", "عامل", "شخص", "أشخاص")}
+                                                    "امرأة", "صحفيين", "مسعف", "طبيب", "عمال", "شخص", "أشخاص")}
     assert sides["جنود"] == sides["شرطي"] == sides["حراس السجن"] == "state"
     assert sides["مسلحين"] == sides["دواعش"] == sides["عناصر التنظيم"] == "nonstate"
-    assert sides["أطفال"] == sides["صحفي"] == sides["عامل"] == "civilian"
+    assert sides["أطفال"] == sides["صحفيين"] == sides["عمال"] == "civilian"
     assert sides["شخص"] == sides["أشخاص"] == "unknown"
     text = "مقتل 11 جنديا و3 مدنيين وإصابة 4 أشخاص"
     found = victims.mentions(text)
     assert [(m.text, m.value.id) for m in found] == [("جنديا", "soldiers"), ("مدنيين", "civilians"),
                                                      ("أشخاص", "persons")]
     assert all(text[m.start:m.end] == m.text and m.label == "VICTIM" for m in found)
+    # adjectives that look like victims are not listed: "مؤتمر صحفي", "مصدر عسكري", "الطيران المدني"
+    assert victims.mentions("قال في مؤتمر صحفي إن مصدر عسكري أكد أن الطيران المدني توقف") == []
 
 
 def test_sources() -> None:
