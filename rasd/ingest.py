@@ -16,7 +16,7 @@ from datetime import date
 
 from rasd.io.readers import Skipped, read_articles
 from rasd.model import Article, Event
-from rasd.store.db import AddResult, EventStore, article_key_for
+from rasd.store.db import AddResult, EventStore, StoreWriter, article_key_for
 
 Extractor = Callable[[Article], list[Event]]
 
@@ -97,9 +97,13 @@ def canonical_url(url: str) -> str:
 
 
 def ingest(sources: Sequence[str], store: EventStore, extractor: Extractor | None = None, *,
-           published: date | None = None,
+           published: date | None = None, commit_every: int = 50,
            on_progress: Callable[[IngestProgress], None] | None = None) -> IngestSummary:
-    """Ingest every article in `sources` (paths, directories, URLs, ``-``) into `store`."""
+    """Ingest every article in `sources` (paths, directories, URLs, ``-``) into `store`.
+
+    Articles are committed `commit_every` at a time (a killed run loses at most that many, and re-adds them
+    when run again).
+    """
     extract = extractor or default_extractor()
     started = time.perf_counter()
     read = stored = duplicates = near = found = created = superseded = 0
@@ -107,12 +111,13 @@ def ingest(sources: Sequence[str], store: EventStore, extractor: Extractor | Non
     failed: list[Failed] = []
     duplicate_reasons: Counter[str] = Counter()
 
-    for item in _all_items(sources, published):
-        if isinstance(item, Skipped):
-            skipped.append(item)
-        else:
+    with store.writer(commit_every) as writer:
+        for item in _all_items(sources, published):
+            if isinstance(item, Skipped):
+                skipped.append(item)
+                continue
             read += 1
-            result = _ingest_one(item, store, extract, failed)
+            result = _ingest_one(item, writer, extract, failed)
             if result is not None:
                 if result.stored:
                     stored += 1
@@ -123,8 +128,8 @@ def ingest(sources: Sequence[str], store: EventStore, extractor: Extractor | Non
                 else:
                     duplicates += 1
                     duplicate_reasons[result.reason] += 1
-        if on_progress is not None:
-            on_progress(IngestProgress(read, stored, found, time.perf_counter() - started))
+            if on_progress is not None:
+                on_progress(IngestProgress(read, stored, found, time.perf_counter() - started))
     return IngestSummary(articles_read=read, articles_stored=stored, duplicates=duplicates, near_duplicates=near,
                          events_found=found, events_created=created, events_superseded=superseded,
                          seconds=time.perf_counter() - started, skipped=tuple(skipped), failed=tuple(failed),
@@ -136,20 +141,20 @@ def _all_items(sources: Iterable[str], published: date | None) -> Iterable[Artic
         yield from read_articles(source, published=published)
 
 
-def _ingest_one(article: Article, store: EventStore, extract: Extractor, failed: list[Failed]) -> AddResult | None:
+def _ingest_one(article: Article, writer: StoreWriter, extract: Extractor,
+                failed: list[Failed]) -> AddResult | None:
     key = article_key_for(article.text)
     url = canonical_url(article.url)
-    if store.has_article(key):
-        return AddResult(key, stored=False, reason="already stored (same text)")
-    if url and store.article_for_url(url):
-        return AddResult(key, stored=False, reason="already stored (same URL)")
+    reason = writer.already_stored(key, url)
+    if reason:
+        return AddResult(key, stored=False, reason=reason)
     try:
         events = list(extract(article))
     except Exception as err:  # one article's extraction bug must not stop a batch; it is counted and reported
         failed.append(Failed(article.id, "extract", f"{type(err).__name__}: {err}"))
         return None
     try:
-        return store.add_article(article, events, canonical_url=url)
+        return writer.add_article(article, events, canonical_url=url)
     except (ValueError, TypeError, KeyError) as err:  # an event the store cannot represent
         failed.append(Failed(article.id, "store", f"{type(err).__name__}: {err}"))
         return None

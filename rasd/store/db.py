@@ -56,12 +56,18 @@ def resolve_db_url(db: str | os.PathLike[str] | None = None) -> str:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # pysqlite's own transaction handling breaks SAVEPOINT; SQLAlchemy emits BEGIN itself (_sqlite_begin).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 def migrate(connection: Connection) -> None:
@@ -83,6 +89,7 @@ def open_store(db: str | os.PathLike[str] | None = None, policy: MergePolicy = D
         raise StoreError(f"cannot use database {url!r}: {err}") from err
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
+        sa.event.listen(engine, "begin", _sqlite_begin)
     try:
         with engine.begin() as connection:
             if engine.dialect.name == "postgresql":
@@ -189,27 +196,42 @@ class EventStore:
     def add_article(self, article: Article, events: Sequence[Event], *, canonical_url: str = "",
                     signature: Signature | None = None) -> AddResult:
         """Store `article` with the events the pipeline found in it and merge them; one transaction."""
+        with self.writer(commit_every=1) as writer:
+            return writer.add_article(article, events, canonical_url=canonical_url, signature=signature)
+
+    def writer(self, commit_every: int = 50) -> StoreWriter:
+        """A connection that adds articles and commits every `commit_every` of them (see `StoreWriter`)."""
+        return StoreWriter(self, commit_every)
+
+    def _add_article(self, conn: Connection, article: Article, events: Sequence[Event], canonical_url: str,
+                     signature: Signature | None) -> AddResult:
         key = article_key_for(article.text)
+        reason = self._already_stored(conn, key, canonical_url)
+        if reason:
+            return AddResult(key, stored=False, reason=reason)
         if signature is None:
             signature = self.near_duplicates.signature(article.text)
-        with self.engine.begin() as conn:
-            if self.dialect == "postgresql":
-                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MERGE_LOCK})
-            if conn.execute(sa.select(s.articles.c.id).where(s.articles.c.article_key == key)).first():
-                return AddResult(key, stored=False, reason="already stored (same text)")
-            if canonical_url and conn.execute(sa.select(s.articles.c.id)
-                                              .where(s.articles.c.canonical_url == canonical_url)).first():
-                return AddResult(key, stored=False, reason="already stored (same URL)")
-            article_id = conn.execute(s.articles.insert().values(
-                article_key=key, external_id=article.id[:512], canonical_url=canonical_url or None,
-                url=article.url, title=article.title, outlet=article.source[:256], published=article.published,
-                text=article.text, minhash=signature.to_bytes(), near_duplicate_group=key, n_events=len(events),
-            )).inserted_primary_key[0]
-            near = self._link_near_duplicates(conn, article_id, key, signature)
-            new_claims = self._insert_claims(conn, article, article_id, key, events)
-            created, updated, superseded = self._merge(conn, new_claims, key)
+        article_id = conn.execute(s.articles.insert().values(
+            article_key=key, external_id=article.id[:512], canonical_url=canonical_url or None,
+            url=article.url, title=article.title, outlet=article.source[:256], published=article.published,
+            text=article.text, minhash=signature.to_bytes(), near_duplicate_group=key, n_events=len(events),
+        )).inserted_primary_key[0]
+        near = self._link_near_duplicates(conn, article_id, key, signature)
+        new_claims = self._insert_claims(conn, article, article_id, key, events)
+        created, updated, superseded = self._merge(conn, new_claims, key)
         return AddResult(key, stored=True, claims=len(new_claims), near_duplicate_of=near,
                          events_created=created, events_updated=updated, events_superseded=superseded)
+
+    @staticmethod
+    def _already_stored(conn: Connection, key: str, canonical_url: str) -> str:
+        a = s.articles.c
+        condition = a.article_key == key
+        if canonical_url:
+            condition = sa.or_(condition, a.canonical_url == canonical_url)
+        row = conn.execute(sa.select(a.article_key).where(condition).limit(1)).first()
+        if row is None:
+            return ""
+        return "already stored (same text)" if row.article_key == key else "already stored (same URL)"
 
     def _link_near_duplicates(self, conn: Connection, article_id: int, key: str,
                               signature: Signature) -> tuple[str, ...]:
@@ -498,6 +520,65 @@ class EventStore:
                         {"order": order, "event_id": r.event_id, "action": r.action, "article": r.article_key,
                          "detail": r.detail}, sort_keys=True, ensure_ascii=False))
         return "\n".join(lines) + "\n"
+
+
+class StoreWriter:
+    """Adds articles through one connection, committing every `commit_every` articles.
+
+    Each article is written inside a savepoint, so one that fails leaves nothing behind; a process killed
+    between commits loses only the uncommitted articles, which a re-run adds again (same end state).
+    Use as a context manager; leaving it normally commits, leaving it by an exception rolls back the batch.
+    """
+
+    def __init__(self, store: EventStore, commit_every: int = 50) -> None:
+        self.store = store
+        self.commit_every = max(1, commit_every)
+        self._conn: Connection | None = None
+        self._pending = 0
+
+    def __enter__(self) -> StoreWriter:
+        self._conn = self.store.engine.connect()
+        self._begin()
+        return self
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        assert self._conn is not None
+        try:
+            if exc_type is None:
+                self._conn.commit()
+            else:
+                self._conn.rollback()
+        finally:
+            self._conn.close()
+            self._conn = None
+
+    def _begin(self) -> None:
+        assert self._conn is not None
+        self._conn.begin()
+        if self.store.dialect == "postgresql":
+            self._conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MERGE_LOCK})
+
+    def already_stored(self, article_key: str, canonical_url: str = "") -> str:
+        """Why the article is not to be stored again ("" when it is new)."""
+        assert self._conn is not None, "use StoreWriter as a context manager"
+        return self.store._already_stored(self._conn, article_key, canonical_url)
+
+    def add_article(self, article: Article, events: Sequence[Event], *, canonical_url: str = "",
+                    signature: Signature | None = None) -> AddResult:
+        assert self._conn is not None, "use StoreWriter as a context manager"
+        with self._conn.begin_nested():
+            result = self.store._add_article(self._conn, article, events, canonical_url, signature)
+        if result.stored:
+            self._pending += 1
+            if self._pending >= self.commit_every:
+                self.commit()
+        return result
+
+    def commit(self) -> None:
+        assert self._conn is not None
+        self._conn.commit()
+        self._pending = 0
+        self._begin()
 
 
 def _event_row(event: Event, day: tuple[int, int] | None, record: str) -> dict[str, Any]:

@@ -52,9 +52,13 @@ class NearDuplicateIndex:
         lsh = MinHashLSH(threshold=self.threshold, num_perm=self.num_perm)
         return lsh.b, lsh.r
 
-    def signature(self, text: str) -> Signature:
+    @cached_property
+    def _empty(self):  # building the permutations is half the cost of a signature: build them once
         from datasketch import MinHash
-        minhash = MinHash(num_perm=self.num_perm, seed=SEED)
+        return MinHash(num_perm=self.num_perm, seed=SEED)
+
+    def signature(self, text: str) -> Signature:
+        minhash = self._empty.copy()
         grams = shingles(text)
         if grams:
             minhash.update_batch(grams)
