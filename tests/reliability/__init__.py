@@ -1,0 +1,1 @@
+"""Reliability and security tests (issue 9): hostile text, bad files, crash safety, concurrency, API."""

@@ -1,0 +1,54 @@
+"""Shared settings and helpers for the reliability tests.
+
+The default suite runs every reliability item at a small scale (a few hundred examples, a few kill runs, a
+short load test); ``RASD_LONG_TESTS=1`` runs the full-size versions the issue asks for.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+LONG = os.environ.get("RASD_LONG_TESTS", "") not in ("", "0")
+REPO = Path(__file__).resolve().parents[2]
+BAD_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "bad"
+
+# A deterministic, database-free profile: CI runs must not depend on a previous run's example database.
+settings.register_profile("reliability", deadline=None, database=None, derandomize=False, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                                 HealthCheck.filter_too_much])
+
+
+def examples(short: int, long: int) -> int:
+    return long if LONG else short
+
+
+long_only = pytest.mark.skipif(not LONG, reason="full-size run: set RASD_LONG_TESTS=1")
+
+
+def rasd_command() -> list[str]:
+    """The installed ``rasd`` console script of this interpreter's environment, else ``python -m``-style."""
+    script = Path(sys.executable).with_name("rasd")
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "from rasd.cli import main; main()"]
+
+
+def run_rasd(*args: str, timeout: float = 300, env: dict[str, str] | None = None,
+             cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = dict(os.environ)
+    full_env.setdefault("PYTHONUTF8", "1")
+    full_env["COLUMNS"] = "200"        # rich wraps stderr at the terminal width: keep messages on one line
+    if env:
+        full_env.update(env)
+    return subprocess.run([*rasd_command(), *args], capture_output=True, text=True, timeout=timeout,
+                          env=full_env, cwd=cwd or REPO, encoding="utf-8", errors="replace")
+
+
+def assert_no_traceback(proc: subprocess.CompletedProcess[str]) -> None:
+    assert "Traceback" not in proc.stderr, f"traceback on stderr:\n{proc.stderr[-3000:]}"
+    assert "Traceback" not in proc.stdout, f"traceback on stdout:\n{proc.stdout[-3000:]}"
