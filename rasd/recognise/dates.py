@@ -34,6 +34,11 @@ WEEK_TOLERANCE = 7
 # Parts of a year and of a month that "مطلع" / "منتصف" / "نهاية" pick out: (first, last) month or day.
 YEAR_PARTS = {"early": (1, 3), "mid": (5, 8), "late": (10, 12)}
 MONTH_PARTS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
+# Words that begin a date expression only when more of it follows ("عام 2014", "هذا الأسبوع", "مساء أمس").
+LEADING_CLASSES = frozenset({"this_words", "day_word", "year_words", "ago_words", "since_words", "qualifiers",
+                             "parts_of_day", "month_context_before", "year_context_before", "of_word",
+                             "weekday_past", "period_relations", "night_joiners", "today_blockers_after",
+                             "gregorian_markers", "hijri_markers", "weekday_future", "month_context_after"})
 # Classes a date expression can begin with; other words (في، من …) are only context.
 STARTING_CLASSES = frozenset({"relative_days", "tonight", "parts_of_day", "weekdays", "months", "hijri_months",
                               "periods", "this_words", "vague_past", "qualifiers", "since_words", "ago_words",
@@ -206,9 +211,14 @@ class _DateScan:
     def scan(self) -> list[tuple[int, int, DateRef]]:
         out: list[tuple[int, int, DateRef]] = []
         resume = 0
-        for i, info in enumerate(self.infos):
+        infos = self.infos
+        last = self.n - 1
+        for i, info in enumerate(infos):
             if not info.start or i < resume:
                 continue
+            if info.classes and info.classes <= LEADING_CLASSES and (
+                    i == last or not (infos[i + 1].start or "of_word" in infos[i + 1].classes)):
+                continue                     # "عام", "هذا", "قبل" … with nothing date-like after them
             try:
                 found = self.parse_at(i)
             except (OverflowError, ValueError):

@@ -247,34 +247,20 @@ class _Scan:
         self.lex = number_lexicon()
         read = self.lex.read
         self.infos: list[WordInfo] = list(map(read, [t.text for t in tokens]))
-        exact = self.lex.exact_spellings
-        if exact:
-            for j, info in enumerate(self.infos):
-                if info.readings and not exact.keys().isdisjoint(r.stem for r in info.readings):
-                    self.infos[j] = self._check_spelling(j, info, exact)
+        self.exact = self.lex.exact_spellings
 
-    def _check_spelling(self, j: int, info: WordInfo, exact: dict[str, frozenset[str]]) -> WordInfo:
-        """Drop readings whose folded stem stands for another word in the original spelling.
+    def spelled_as_listed(self, j: int, reading: Reading, allowed: frozenset[str]) -> bool:
+        """Is this reading's stem written in the original with one of its listed spellings?
 
         Folding merges "وأحد" (and one of) with "واحد" (one) and "مئتين" (200) with "ميتين" (dead): for
         such stems the original letters (diacritics and tatweel aside) must be one of the listed spellings.
         """
         tok = self.toks[j]
-        kept = []
-        for r in info.readings:
-            allowed = exact.get(r.stem)
-            if allowed is not None:
-                s, e = self.norm.span_to_original(tok.start + r.prefix, tok.end)
-                written = fold(self.norm.original[s:e], SPELLING_STEPS)
-                if r.article:
-                    written = written[1:] if written.startswith("ل") and not written.startswith("ال") else written[2:]
-                if written not in allowed:
-                    continue
-            kept.append(r)
-        if len(kept) == len(info.readings):
-            return info
-        classes = frozenset(entry.cls for r in kept for _, entry in self.lex.words.by_first[r.stem])
-        return WordInfo(tuple(kept), classes, False, not STARTING_CLASSES.isdisjoint(classes))
+        s, e = self.norm.span_to_original(tok.start + reading.prefix, tok.end)
+        written = fold(self.norm.original[s:e], SPELLING_STEPS)
+        if reading.article:
+            written = written[1:] if written.startswith("ل") and not written.startswith("ال") else written[2:]
+        return written in allowed
 
     # -- small helpers
     def _digit(self, j: int) -> bool:
@@ -303,6 +289,9 @@ class _Scan:
             if prefix == "conj" and not (reading.prefix == 1 and word[0] == "و"):
                 continue
             if reading.article and (not article or reading.stem in self.lex.no_article):
+                continue
+            allowed = self.exact.get(reading.stem)
+            if allowed is not None and not self.spelled_as_listed(j, reading, allowed):
                 continue
             for rest, entry in self.lex.words.by_first.get(reading.stem, ()):
                 if entry.cls not in classes:
