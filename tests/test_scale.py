@@ -15,8 +15,8 @@ import pytest
 from rasd.io.readers import Skipped, read_articles
 from rasd.io.writers import event_record
 from rasd.pipeline import extract_article
-from rasd.scale import (Partition, PartitionTask, ScaleError, extract_partitioned, plan_partitions, read_shards,
-                        run_partition)
+from rasd.scale import (ArticleEvents, ArticleFailure, Partition, PartitionTask, ScaleError, extract_partitioned,
+                        iter_extracted, plan_partitions, read_shards, run_partition)
 from rasd.text.segment import split_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -126,12 +126,33 @@ def test_refuses_a_folder_with_shards_and_bad_options(corpus, tmp_path):
         extract_partitioned(corpus, out_dir=tmp_path / "y", workers=0)
 
 
+def _records_of(items) -> tuple[list[dict], int, int]:
+    records, skipped, failed = [], 0, 0
+    for item in items:
+        if isinstance(item, ArticleEvents):
+            records += [json.loads(json.dumps(event_record(e), ensure_ascii=False)) for e in item.events]
+        elif isinstance(item, ArticleFailure):
+            failed += 1
+        else:
+            skipped += 1
+    return records, skipped, failed
+
+
+def test_iter_extracted_in_process_yields_articles_in_input_order(corpus, single_process):
+    items = list(iter_extracted(corpus, partition_size=9))
+    ids = [i.article.id for i in items if isinstance(i, ArticleEvents)]
+    assert ids[:3] == ["diyala-ghwayran-2022-01-21", "synthetic-000", "synthetic-001"]
+    assert _records_of(items) == (single_process, 2, 0)
+
+
 def test_local_processes_equal_single_process(corpus, single_process, tmp_path):
     run = extract_partitioned(corpus, out_dir=tmp_path / "out", workers=2, partition_size=12)
     assert run.executor == "processes:2"
     assert run.failed_partitions == 0 and run.skipped == 2
     assert len({r.worker for r in run.results}) >= 1
     assert list(read_shards(tmp_path / "out")) == single_process
+    # the store's path: items back in input order through a window of 2 partitions
+    assert _records_of(iter_extracted(corpus, workers=2, partition_size=12, window=2)) == (single_process, 2, 0)
 
 
 def test_dask_local_cluster_equals_single_process(corpus, single_process, tmp_path):
@@ -142,6 +163,8 @@ def test_dask_local_cluster_equals_single_process(corpus, single_process, tmp_pa
                                   partition_size=12, fmt="parquet")
         with Client(cluster) as client:
             assert len(client.scheduler_info()["workers"]) == 2
+        streamed = _records_of(iter_extracted(corpus, dask_address=cluster.scheduler_address, partition_size=12))
+    assert streamed == (single_process, 2, 0)
     assert run.executor.startswith("dask:tcp://")
     assert run.failed_partitions == 0 and run.failed == 0 and run.skipped == 2
     assert run.articles == 41 + (20 if len(corpus) > 1 else 0)

@@ -14,6 +14,7 @@ import os
 import socket
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date
 from itertools import islice
@@ -133,11 +134,45 @@ def iter_partition_articles(partition: Partition, published: date | None = None)
     return islice(items, partition.first, partition.first + partition.count)
 
 
+@dataclass(frozen=True, slots=True)
+class ArticleEvents:
+    """One article and the events extracted from it (what the store's ``add_article`` takes)."""
+    article: Any                 # rasd.model.Article
+    events: tuple[Any, ...]      # rasd.model.Event
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFailure:
+    """An article whose extraction raised: named and counted, the batch goes on."""
+    article_id: str
+    source: str
+    message: str
+
+
+PartitionItem = Any  # ArticleEvents | ArticleFailure | rasd.io.readers.Skipped
+
+
+def extract_items(partition: Partition, published: date | None = None,
+                  include_all: bool = False) -> Iterator[PartitionItem]:
+    """The core every executor runs: each record of the partition as events, a skip or a failure."""
+    from rasd.io.readers import Skipped
+    from rasd.pipeline import extract_article
+    for item in iter_partition_articles(partition, published):
+        if isinstance(item, Skipped):
+            yield item
+            continue
+        try:
+            events = extract_article(item, include_all=include_all)
+        except Exception as exc:  # one bad article must not sink its partition: counted and named
+            yield ArticleFailure(item.id, partition.source, f"{type(exc).__name__}: {exc}")
+            continue
+        yield ArticleEvents(item, tuple(events))
+
+
 def run_partition(task: PartitionTask) -> PartitionResult:
     """Extract the events of one partition into its shard; never raises for bad articles (they are counted)."""
     from rasd.io.readers import Skipped
     from rasd.io.writers import write_events
-    from rasd.pipeline import extract_article
 
     wall0, cpu0 = time.perf_counter(), time.process_time()
     partition = task.partition
@@ -152,25 +187,23 @@ def run_partition(task: PartitionTask) -> PartitionResult:
     try:
         Path(task.out_dir).mkdir(parents=True, exist_ok=True)
         with (open(partial, "w", encoding="utf-8", newline="") if task.fmt == "jsonl" else _NoStream()) as stream:
-            for item in iter_partition_articles(partition, task.published):
+            for item in extract_items(partition, task.published, task.include_all):
                 if isinstance(item, Skipped):
                     skipped += 1
                     if len(skip_reasons) < _KEEP_REASONS:
                         skip_reasons.append(f"{item.source}: {item.reason}")
                     continue
                 articles += 1
-                text_bytes += len(item.text.encode("utf-8"))
-                try:
-                    events = extract_article(item, include_all=task.include_all)
-                except Exception as exc:  # one bad article must not sink its partition: counted and named
+                if isinstance(item, ArticleFailure):
                     failed += 1
                     if len(failures) < _KEEP_REASONS:
-                        failures.append(f"{item.id}: {type(exc).__name__}: {exc}")
+                        failures.append(f"{item.article_id}: {item.message}")
                     continue
+                text_bytes += len(item.article.text.encode("utf-8"))
                 if task.fmt == "jsonl":
-                    events_written += write_events(events, "jsonl", stream)
+                    events_written += write_events(item.events, "jsonl", stream)
                 else:
-                    held.extend(events)
+                    held.extend(item.events)
         if task.fmt == "parquet":
             events_written = write_events(held, "parquet", str(partial))
         os.replace(partial, target)
@@ -185,6 +218,11 @@ def run_partition(task: PartitionTask) -> PartitionResult:
     return PartitionResult(partition, output, articles, events_written, skipped, failed, text_bytes,
                            time.perf_counter() - wall0, time.process_time() - cpu0, worker,
                            tuple(skip_reasons), tuple(failures), error)
+
+
+def collect_partition(task: PartitionTask) -> list[PartitionItem]:
+    """One partition's items returned to the driver (for the store), instead of written to a shard."""
+    return list(extract_items(task.partition, task.published, task.include_all))
 
 
 class _NoStream:
@@ -280,14 +318,13 @@ def _initialise_worker() -> None:
     warm_up()
 
 
-def _run_dask(tasks: list[PartitionTask], address: str, workers: int,
-              on_result: Callable[[PartitionResult], None] | None) -> tuple[list[PartitionResult], str, float]:
+@contextmanager
+def dask_client(address: str, workers: int = 1) -> Iterator[Any]:
+    """A ``distributed.Client`` on the scheduler at ``address``, or on a new local cluster for ``"local[:N]"``."""
     try:
-        from distributed import Client, LocalCluster, as_completed
+        from distributed import Client, LocalCluster
     except ImportError as exc:  # pragma: no cover - dask is a declared dependency
         raise ScaleError("--dask needs dask.distributed: pip install 'distributed'") from exc
-
-    t0 = time.perf_counter()
     cluster = None
     try:
         if address == "local" or address.startswith("local:"):
@@ -301,10 +338,30 @@ def _run_dask(tasks: list[PartitionTask], address: str, workers: int,
         if cluster is not None:
             cluster.close()
         raise ScaleError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
-    results: list[PartitionResult] = []
     try:
+        yield client
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _dask_label(client: Any, address: str) -> str:
+    if address == "local" or address.startswith("local:"):
+        return f"dask:local:{len(client.scheduler_info().get('workers', {}))}"
+    return f"dask:{address}"
+
+
+def _run_dask(tasks: list[PartitionTask], address: str, workers: int,
+              on_result: Callable[[PartitionResult], None] | None) -> tuple[list[PartitionResult], str, float]:
+    from distributed import as_completed
+
+    t0 = time.perf_counter()
+    results: list[PartitionResult] = []
+    with dask_client(address, workers) as client:
         client.run(warm_up)
         startup = time.perf_counter() - t0
+        executor = _dask_label(client, address)
         futures = client.map(run_partition, tasks, pure=False)
         by_key = {f.key: t for f, t in zip(futures, tasks)}
         for future in as_completed(futures):
@@ -317,12 +374,59 @@ def _run_dask(tasks: list[PartitionTask], address: str, workers: int,
             future.release()
             if on_result:
                 on_result(result)
-        executor = f"dask:{address}" if cluster is None else f"dask:local:{len(cluster.workers)}"
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
     return results, executor, startup
+
+
+# --- for the store: items back to the driver, in input order -------------------------------------------
+
+def iter_extracted(sources: Iterable[str | os.PathLike[str]], *, workers: int = 1, dask_address: str | None = None,
+                   published: date | None = None, include_all: bool = False,
+                   partition_size: int = DEFAULT_PARTITION_SIZE, window: int | None = None) -> Iterator[PartitionItem]:
+    """Every record of ``sources`` as `ArticleEvents`, `ArticleFailure` or ``Skipped``, in input order.
+
+    The same per-partition core as `extract_partitioned`, but the items come back to the caller (the store
+    writes them one by one: its cross-article merge is sequential). At most ``window`` partitions (default
+    twice the workers) are in flight, so memory stays bounded however long the input.
+    """
+    if workers < 1:
+        raise ScaleError(f"--workers must be at least 1, not {workers}")
+    try:
+        tasks = [PartitionTask(p, "", "jsonl", published, include_all)
+                 for p in plan_partitions(sources, partition_size)]
+    except ValueError as exc:
+        raise ScaleError(str(exc)) from exc
+    if dask_address:
+        with dask_client(dask_address, workers) as client:
+            client.run(warm_up)
+            width = window or 2 * max(1, sum(client.nthreads().values()))
+            yield from _in_order(tasks, lambda t: client.submit(collect_partition, t, pure=False), width)
+    elif workers > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_initialise_worker) as pool:
+            yield from _in_order(tasks, lambda t: pool.submit(collect_partition, t), window or 2 * workers)
+    else:
+        for task in tasks:
+            yield from extract_items(task.partition, published, include_all)
+
+
+def _in_order(tasks: list[PartitionTask], submit: Callable[[PartitionTask], Any], width: int) -> Iterator[Any]:
+    from collections import deque
+    pending: deque[tuple[PartitionTask, Any]] = deque()
+    upcoming = iter(tasks)
+    for task in islice(upcoming, max(1, width)):
+        pending.append((task, submit(task)))
+    while pending:
+        task, future = pending.popleft()
+        try:
+            items = future.result()
+        except Exception as exc:  # a lost worker: the whole partition is reported as one failure
+            items = [ArticleFailure("", task.partition.label, f"partition failed: {type(exc).__name__}: {exc}")]
+        following = next(upcoming, None)
+        if following is not None:
+            pending.append((following, submit(following)))
+        yield from items
 
 
 # --- output ---------------------------------------------------------------------------------------------------
