@@ -198,6 +198,15 @@ def test_extreme_publication_dates_do_not_fail():
             assert m.value.start is None or isinstance(m.value.start, date)
 
 
+def test_datetime_publication_uses_its_day_and_bad_arguments_say_so():
+    from datetime import datetime
+    assert only("أمس", datetime(2022, 1, 21, 23, 59))[1].start == D("2022-01-20")
+    with pytest.raises(TypeError, match="published"):
+        find_dates(normalise("أمس"), "2022-01-21")
+    with pytest.raises(TypeError, match="normalise"):
+        find_dates("أمس", PUB)
+
+
 def test_lexicon_loads_once():
     assert date_lexicon() is date_lexicon()
 

@@ -166,6 +166,11 @@ def test_empty_and_whitespace():
     assert find_numbers(normalise("  \n\t ")) == []
 
 
+def test_plain_string_is_a_clear_error():
+    with pytest.raises(TypeError, match="normalise"):
+        find_numbers("قتل 11 جنديا")
+
+
 def test_tokens_may_be_passed_in():
     norm = normalise("قتل 11 عسكريا")
     assert find_numbers(norm, tokenize(norm.text)) == find_numbers(norm)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -213,8 +213,10 @@ class _DateScan:
         resume = 0
         infos = self.infos
         last = self.n - 1
+        toks = self.toks
         for i, info in enumerate(infos):
-            if not info.start or i < resume:
+            if i < resume or not (info.start or (info.start_seconds and i < last
+                                                 and toks[i + 1].text in info.start_seconds)):
                 continue
             if info.classes and info.classes <= LEADING_CLASSES and (
                     i == last or not (infos[i + 1].start or "of_word" in infos[i + 1].classes)):
@@ -718,7 +720,17 @@ class _DateScan:
 
 def find_dates(norm: NormalisedText, published: date | None = None,
                tokens: list[Token] | None = None) -> list[Mention]:
-    """``DATE`` mentions (value: :class:`DateRef`) with offsets into the original text."""
+    """``DATE`` mentions (value: :class:`DateRef`) with offsets into the original text.
+
+    ``published`` may be a ``date`` or a ``datetime`` (its day is used) or None (relative expressions
+    then stay unresolved).
+    """
+    if not isinstance(norm, NormalisedText):
+        raise TypeError(f"find_dates expects rasd.text.normalise.normalise(text), not {type(norm).__name__}")
+    if isinstance(published, datetime):
+        published = published.date()
+    elif published is not None and not isinstance(published, date):
+        raise TypeError(f"published must be a datetime.date or None, not {type(published).__name__}")
     if tokens is None:
         tokens = tokenize(norm.text)
     if not tokens:

@@ -133,7 +133,11 @@ class WordInfo:
     readings: tuple[Reading, ...]
     classes: frozenset[str]
     digit: bool = False
-    start: bool = False
+    start: bool = False                          # begins a one-word phrase of a starting class
+    start_seconds: frozenset[str] = frozenset()  # second words of the longer starting phrases it begins
+
+    def may_start(self, next_word: str | None) -> bool:
+        return self.start or (next_word is not None and next_word in self.start_seconds)
 
 
 NO_INFO = WordInfo((), frozenset())
@@ -174,7 +178,10 @@ def make_reader(lexicon: WordLexicon, starting: frozenset[str],
         if not out:
             return NO_INFO
         classes = frozenset(entry.cls for r in out for _, entry in firsts[r.stem])
-        return WordInfo(tuple(out), classes, False, not starting.isdisjoint(classes))
+        single = any(not rest and entry.cls in starting for r in out for rest, entry in firsts[r.stem])
+        seconds = frozenset(rest[0] for r in out for rest, entry in firsts[r.stem]
+                            if rest and entry.cls in starting)
+        return WordInfo(tuple(out), classes, False, single, seconds)
 
     return read
 
@@ -448,8 +455,10 @@ class _Scan:
     def scan(self) -> list[NumberSpan]:
         out: list[NumberSpan] = []
         resume = 0
+        toks, last = self.toks, self.n - 1
         for i, info in enumerate(self.infos):
-            if not info.start or i < resume:
+            if i < resume or not (info.start or (info.start_seconds and i < last
+                                                 and toks[i + 1].text in info.start_seconds)):
                 continue
             span = self.number_at(i)
             if span is not None:
@@ -652,6 +661,8 @@ def _magnitude(value: int) -> int:
 
 def number_spans(norm: NormalisedText, tokens: list[Token] | None = None) -> list[NumberSpan]:
     """Every number in the text with its token span (``tokens`` default to ``tokenize(norm.text)``)."""
+    if not isinstance(norm, NormalisedText):
+        raise TypeError(f"expected rasd.text.normalise.normalise(text), not {type(norm).__name__}")
     if tokens is None:
         tokens = tokenize(norm.text)
     if not tokens:
