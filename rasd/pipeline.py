@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from datetime import date, datetime
 from functools import cache
@@ -62,9 +63,21 @@ def analyse(article: Article) -> Analysis:
     an.casualties = find_casualty_words(norm, tokens)
     an.cues = find_cues(norm, tokens)
     an.sources = [m for m in an.sources if len(m.text) > SHORT_SOURCE_ALIAS or _after_agency_word(an, m)]
+    dateline_end = _dateline_end(article.text)
+    an.places = [p for p in an.places if p.start >= dateline_end]
     an.places = _drop_overlapping(an.places, an.dates, an.sources, an.triggers, an.casualties, an.numbers,
                                   [a for a in an.actors if len(a.text.split()) > 1])
     return an
+
+
+_DATELINE = re.compile(r"^\s*[^.\n]{0,60}?\([^()\n]{1,25}\)\s*[-–—]{1,2}|^\s*[^\s.،,]{2,20}(?:[ ،,][^\s.،,]{2,20})?\s*[-–—]{1,2}\s")
+
+
+def _dateline_end(text: str) -> int:
+    """End of a dateline ("دبي، الإمارات العربية المتحدة (CNN)--", "بيروت - "): where the report was filed,
+    not where the event happened."""
+    m = _DATELINE.match(text)
+    return m.end() if m else 0
 
 
 SHORT_SOURCE_ALIAS = 3      # "واع", "وام": agency acronyms only count right after وكالة (else "وأم الكرامي" is WAM)
@@ -197,7 +210,9 @@ def _build_event(an: Analysis, d: Draft, ctx: PlaceContext, gazetteer, actors_kb
             place = ResolvedPlace(cp, None, 3, 6, cp.name_ar)
     if place is None:
         return None          # no place at all: ACLED needs at least a country
-    when = resolve_draft_date(d, article.published)
+    when = resolve_draft_date(d, article.published, article.text)
+    if place.place.level == "country" and not _strong_country_level(d, when):
+        return None          # only a country and little else: background, not a codable event
     # how many
     killed = [c.counts.killed for c in d.candidates if c.counts.killed is not None]
     fatalities = max(killed) if killed else (None if not any(c.counts.deaths_implied for c in d.candidates) else None)
@@ -208,9 +223,7 @@ def _build_event(an: Analysis, d: Draft, ctx: PlaceContext, gazetteer, actors_kb
     victim_sides |= {p.side for p in parts}
     victim_sides.discard("unknown")
     # what
-    text_of_event = " ".join(article.text[s.start:s.end] for s in d.sentences)
-    armed_target = bool(_armed_target_lexicon().find(normalise(text_of_event))) or "state" in victim_sides \
-        or "nonstate" in victim_sides
+    armed_target = _armed_target_near_event(an, d) or "state" in victim_sides or "nonstate" in victim_sides
     typing = choose_type(d, victim_sides, armed_target)
     if typing is None:
         return None
@@ -341,6 +354,32 @@ def _split_deaths(parts, fatalities: int | None, victim_sides: set[str], actor1,
     if fatalities is not None:
         unknown += max(0, fatalities - a - b - civ - unknown)
     return a, b, civ, unknown
+
+
+ARMED_TARGET_WINDOW_TOKENS = 4
+
+
+def _armed_target_near_event(an: Analysis, d: Draft) -> bool:
+    """An armed target named right after an event word ("هجوما على مقر عسكري", "استهدف دورية")."""
+    armed = _armed_target_lexicon()
+    for sent in d.sentences:
+        norm = normalise(an.article.text[sent.start:sent.end])
+        hits = [sent.start + m.start for m in armed.find(norm)]
+        if not hits:
+            continue
+        for t in d.triggers():
+            if sent.start <= t.start < sent.end:
+                t_end_tok = an.token_at(t.end)
+                if any(0 <= an.token_at(h) - t_end_tok <= ARMED_TARGET_WINDOW_TOKENS for h in hits):
+                    return True
+    return False
+
+
+def _strong_country_level(d: Draft, when) -> bool:
+    """A country-level event stands only with a specific trigger, a death toll and its own date."""
+    strong = any(t.value.strength >= 2 for t in d.triggers())
+    toll = any(c.counts.killed is not None for c in d.candidates)
+    return strong and toll and bool(when.expression)
 
 
 def _max_count(d: Draft, kind: str) -> int | None:

@@ -92,23 +92,31 @@ def _is_recent(d: Mention) -> bool:
     return bool(getattr(v, "resolved", False)) and not getattr(v, "is_past_reference", False)
 
 
+PAST_DATE_WINDOW_TOKENS = 8    # "اعتداءات 13 تشرين الثاني 2015": an old date this close to an event word dates it
+
+
 def _modality(an: Analysis, sent: Sentence, triggers: list[Mention], counts: Counts) -> str:
-    """The sentence's modality: asserted unless every event word is governed by a cue."""
+    """The sentence's modality: asserted unless every event word is governed by a cue or an old date."""
+    text = an.article.text[sent.start:sent.end].rstrip()
+    if text.endswith(("؟", "?")):
+        return "hypothetical"        # a question asserts nothing
     cues = an.in_sentence(an.cues, sent)
-    if not cues:
-        return "asserted"
     for cue in cues:
         if cue.value.scope == "sentence":
             return cue.value.modality
     anchors = triggers + counts.mentions
     if not anchors:
         return "asserted"
+    old_dates = [d for d in an.in_sentence(an.dates, sent) if getattr(d.value, "is_past_reference", False)]
     governed: list[str] = []
     for a in anchors:
         label = None
+        a_tok = an.token_at(a.start)
         for cue in cues:
-            if cue.end <= a.start and an.token_at(a.start) - an.token_at(cue.end) <= CUE_WINDOW_TOKENS:
+            if cue.end <= a.start and a_tok - an.token_at(cue.end) <= CUE_WINDOW_TOKENS:
                 label = cue.value.modality
+        if label is None and any(abs(an.token_at(d.start) - a_tok) <= PAST_DATE_WINDOW_TOKENS for d in old_dates):
+            label = "historical"
         governed.append(label or "asserted")
     if all(g != "asserted" for g in governed):
         return Counter(governed).most_common(1)[0][0]
@@ -220,6 +228,9 @@ class Typing:
     kind: str
 
 
+PROTEST_KINDS = ("protest", "protest_intervention", "riot")
+
+
 def choose_type(d: Draft, victim_sides: set[str], target_is_armed: bool) -> Typing | None:
     triggers = d.triggers()
     kinds = Counter(t.value.kind for t in triggers)
@@ -232,30 +243,37 @@ def choose_type(d: Draft, victim_sides: set[str], target_is_armed: bool) -> Typi
             kinds["abduction"] = 1
         else:
             return None
+    killed = any(c.counts.killed for c in d.candidates)
+    # demonstrations: protest words decide unless the text is about armed actors fighting
+    if any(k in kinds for k in PROTEST_KINDS) and not (
+            {"airstrike", "shelling", "ied", "suicide"} & set(kinds) or (kinds["clash"] >= 2 and target_is_armed)):
+        if killed and "civilian" in victim_sides | {"unknown"}:
+            return Typing("Protests", "Excessive force against protesters", "protest")
+        if "riot" in kinds:
+            return Typing("Riots", "Violent demonstration", "riot")
+        if "protest_intervention" in kinds:
+            return Typing("Protests", "Protest with intervention", "protest_intervention")
+        return Typing("Protests", "Peaceful protest", "protest")
     strong = {t.value.kind for t in triggers if t.value.strength >= 2}
-    battles = sum(n for k, n in kinds.items() if k in ("clash",))
+    battles = kinds["clash"]
     remote = sum(n for k, n in kinds.items() if k in REMOTE_KINDS)
     if battles >= 2 and battles >= remote and target_is_armed:
         primary = "clash"
     else:
-        pool = strong or set(kinds)
+        pool = (strong or set(kinds)) - set(PROTEST_KINDS) or set(kinds)
         primary = min(pool, key=KIND_PRIORITY.index)
         # a generic explosion word next to a specific one: the specific one decides
         if primary == "explosion" and {"ied", "suicide", "airstrike", "shelling"} & set(kinds):
             primary = min({"ied", "suicide", "airstrike", "shelling"} & set(kinds), key=KIND_PRIORITY.index)
-    trig = next(t.value for t in triggers if t.value.kind == primary) if primary in {t.value.kind for t in triggers} \
-        else None
+    trig = next((t.value for t in triggers if t.value.kind == primary), None)
     if primary in ("attack", "killing"):
         if "civilian" in victim_sides and not target_is_armed:
             return Typing("Violence against civilians", "Attack", primary)
         if target_is_armed or victim_sides & {"state", "nonstate"}:
             return Typing("Battles", "Armed clash", primary)
-        if primary == "killing":
+        if primary == "killing" or victim_sides:
             return Typing("Violence against civilians", "Attack", primary)
-        return Typing("Violence against civilians", "Attack", primary) if victim_sides else \
-            Typing("Battles", "Armed clash", primary)
-    if primary == "protest" and "civilian" in victim_sides and any(c.counts.killed for c in d.candidates):
-        return Typing("Protests", "Excessive force against protesters", primary)
+        return Typing("Battles", "Armed clash", primary)
     if primary == "abduction":
         return Typing("Violence against civilians", "Abduction/forced disappearance", primary)
     if trig is None:

@@ -65,7 +65,9 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
     """PLACE mentions (value: PlaceRef), in text order."""
     ctx_matches = context_lexicon().find(norm, tokens)
     ctx_by_end = {m.token_end: m for m in ctx_matches}
-    place_matches = gazetteer.lexicon().find(norm, tokens)
+    ctx_spans = {(m.token_start, m.token_end) for m in ctx_matches}
+    # a context word is not itself a place ("غربي" is not Western District)
+    place_matches = [m for m in gazetteer.lexicon().find(norm, tokens) if (m.token_start, m.token_end) not in ctx_spans]
     covered: set[int] = set()
     out: list[Mention] = []
     for m in place_matches:
@@ -91,6 +93,8 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
         # ("سجن بالبلاد") or a clitic between them does not
         rescued = bool(typed or rural or direction) and not glued
         if not rescued and gazetteer.is_ambiguous_common_word(name):
+            continue
+        if not (typed or rural or direction or site) and not _corroborated(norm, tokens, m, covered):
             continue
         covered.update(range(m.token_start, m.token_end))
         out.append(Mention(m.start, m.end, "PLACE", name,
@@ -128,6 +132,35 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
             k += n
         out.sort(key=lambda x: x.start)
     return out
+
+
+def _corroborated(norm: NormalisedText, tokens: list[Token], m, covered: set[int]) -> bool:
+    """A bare name counts if it is a big place or an admin unit, or sits after a locative word ("في X",
+    "بالحسكة", "وفي X"), or is joined by و to a place just before it ("في حلب وإدلب")."""
+    min_pop, locatives = _bare_place_rules()
+    if any(p.level in ("country", "admin1", "admin2") or p.population >= min_pop for p in m.payloads):
+        return True
+    first = tokens[m.token_start]
+    prefix = first.text[:_prefix_len(norm, first, m)]
+    if "ب" in prefix:
+        return True
+    if prefix.startswith("و") and (m.token_start - 1) in covered:
+        return True
+    prev = tokens[m.token_start - 1].text if m.token_start > 0 else ""
+    return prev in locatives and not norm.text[tokens[m.token_start - 1].end:first.start].strip(" ")
+
+
+def _prefix_len(norm: NormalisedText, first: Token, m) -> int:
+    """Characters of proclitics before the matched name inside its first token."""
+    orig_first = norm.span_to_original(first.start, first.end)[0]
+    return len(fold(norm.original[orig_first:m.start]))
+
+
+@cache
+def _bare_place_rules() -> tuple[int, frozenset[str]]:
+    with resources.files("rasd.recognise.data").joinpath("place_context.yaml").open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    return int(data["bare_place_min_population"]), frozenset(fold(w) for w in data["locative_before"])
 
 
 def _looks_like_name_part(word: str) -> bool:

@@ -19,17 +19,24 @@ class ResolvedDate:
     resolved: bool
 
 
-def resolve_draft_date(d: Draft, published: date | None) -> ResolvedDate:
-    for c in d.candidates:
-        for m in c.dates:
-            v = m.value
-            if getattr(v, "is_past_reference", False):
-                continue
-            if v.start is not None:
-                precision = min(3, max(1, int(getattr(v, "precision", 1))))
-                return ResolvedDate(v.start, v.start, v.end or v.start, precision, m.text, True)
-            if not getattr(v, "resolved", True):
-                return ResolvedDate(None, None, None, None, m.text, False)
+def _is_report_date(text: str, m) -> bool:
+    """"قال المرصد الجمعة إن …": the day of the statement, not of the event."""
+    after = text[m.end:m.end + 8].lstrip(" ،,")
+    return after.startswith(("إن ", "ان ", "أن ", "إنه", "أنه", ":"))
+
+
+def resolve_draft_date(d: Draft, published: date | None, text: str = "") -> ResolvedDate:
+    dated = [m for c in d.candidates for m in c.dates]
+    event_dates = [m for m in dated if not _is_report_date(text, m)] + [m for m in dated if _is_report_date(text, m)]
+    for m in event_dates:
+        v = m.value
+        if getattr(v, "is_past_reference", False):
+            continue
+        if v.start is not None:
+            precision = min(3, max(1, int(getattr(v, "precision", 1))))
+            return ResolvedDate(v.start, v.start, v.end or v.start, precision, m.text, True)
+        if not getattr(v, "resolved", True):
+            return ResolvedDate(None, None, None, None, m.text, False)
     if published is None:
         return ResolvedDate(None, None, None, None, None, False)
     return ResolvedDate(published, published, published, UNDATED_PRECISION, None, True)
