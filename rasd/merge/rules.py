@@ -83,9 +83,9 @@ def _folded(value: str | None) -> str:
 
 def _place_level(event: Event) -> int:
     """1 town, 2 near a town or district, 3 admin1/region, 4 country only (too vague to merge on)."""
+    if not event.admin1 and (not event.location or _folded(event.location) == _folded(event.country)):
+        return 4
     if event.geo_precision in (1, 2, 3):
-        if event.geo_precision == 3 and not (event.admin1 or event.location):
-            return 4
         return event.geo_precision
     if event.location and event.location not in (event.country, event.admin1):
         return 1
