@@ -672,9 +672,10 @@ def number_spans(norm: NormalisedText, tokens: list[Token] | None = None) -> lis
 
 def find_numbers(norm: NormalisedText, tokens: list[Token] | None = None) -> list[Mention]:
     """``NUMBER`` mentions (value: :class:`Quantity`) with offsets into the original text."""
+    spans = number_spans(norm, tokens)
     original = norm.original
     return [Mention(s.start, s.end, LABEL, original[s.start:s.end], s.quantity)
-            for s in number_spans(norm, tokens)]
+            for s in spans]
 
 
 def singular_count(word: str) -> int | None:
