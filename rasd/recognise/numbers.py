@@ -501,7 +501,12 @@ class _Scan:
             two = self.match(end, {"units"}, "none", article=False)
             if two and two[0].payload == 2:
                 end = two[1]
-        return self.span(i, pre, end, Quantity(2, 2, 2))
+        after = self.after_modifier(end)                 # "قتيلين على الأقل"
+        approximate = bool(after and after[0] == "approximate_after")
+        at_least = bool(after and after[0] == "at_least_after")
+        if after and after[1] == end:
+            end = after[2]
+        return self.span(i, pre, end, Quantity(2, 2, 2, approximate, at_least))
 
     def complete(self, core: _Core) -> NumberSpan:
         """Add what surrounds a number: a second number of a range, modifiers, and the kind."""
