@@ -146,6 +146,16 @@ def test_top_level_name_climbs_the_parent_chain() -> None:
     assert ACTORS.root(ACTORS.by_id("kataib_hezbollah")).name_en == "PMF: Popular Mobilization Forces"
 
 
+def test_foreign_forces_keep_inter_1_and_record_their_home() -> None:
+    russia = ACTORS.by_id("military_forces_russia")
+    assert russia.inter == 1 and russia.home_country == "RU"
+    assert ACTORS.acting_abroad(russia, "SY")
+    assert not ACTORS.acting_abroad(ACTORS.by_id("military_forces_syria"), "SY")
+    assert ACTORS.acting_abroad(ACTORS.by_id("irgc"), "sy")                  # a unit inherits its state's home
+    assert not ACTORS.acting_abroad(ACTORS.by_id("islamic_state"), "IQ")     # non-state: no home state
+    assert not ACTORS.acting_abroad(russia, None)
+
+
 def test_unknown_id_is_a_clear_error() -> None:
     with pytest.raises(KeyError, match="no actor with id"):
         ACTORS.by_id("no_such_actor")

@@ -234,8 +234,7 @@ class ActorDictionary:
         if self._lexicon is None:
             entries: list[tuple[str, Actor]] = [(alias, a) for a in self.actors for alias in a.aliases_ar]
             entries += [(alias, a) for alias, actors in self.ambiguous.items() for a in actors]
-            lexicon: PhraseLexicon[Actor] = PhraseLexicon(entries)
-            self._lexicon = lexicon
+            self._lexicon = PhraseLexicon(entries)
         return self._lexicon
 
     def lookup(self, arabic: str) -> list[Actor]:
@@ -257,6 +256,8 @@ class ActorDictionary:
         "قوات الأمن الفلسطيني" is the Palestinian police, not a generic "قوات الأمن" plus a stray word.
         A head word right before a name ("عناصر داعش", "ومسلحو طالبان باكستان") joins the mention.
         """
+        if not text:
+            return []
         norm = text if isinstance(text, NormalisedText) else normalise(text)
         tokens = tokenize(norm.text)
         raw = [m for m in self.lexicon().find(norm, tokens, longest_only=False)
@@ -404,10 +405,17 @@ class ActorDictionary:
         if not candidates:
             return None
         if country:
+            country = country.upper()
             for actor in candidates:
                 if country in actor.theatres or country in (actor.country, actor.home_country):
                     return actor
         return candidates[0]
+
+    def acting_abroad(self, actor: Actor, event_country: str | None) -> bool:
+        """A state's (or coalition's) forces acting outside their home country: ACLED's older scheme codes
+        them as external forces (inter 8); ``Actor.inter`` stays 1 and the pipeline chooses."""
+        home = self.root(actor).home_country
+        return bool(home and event_country and home != event_country.upper())
 
     def root(self, actor: Actor) -> Actor:
         """The top of the actor's parent chain (a unit's army, a faction's umbrella)."""
