@@ -75,6 +75,21 @@ def test_data_file_lint(path: Path) -> None:
     assert not duplicates, f"the same phrase after folding, article and clitics aside: {duplicates}"
 
 
+def test_word_lists_of_the_actor_file_lint() -> None:
+    data = _raw(ACTORS_FILE)
+    words = [*data["head_words"], *data["article_required"], *data["military_nouns"], *data["military_modifiers"],
+             *data["demonym_blockers"], *(w for ws in data["demonyms"].values() for w in ws)]
+    bad = [(w, problems) for w in words if (problems := _phrase_problems(w))]
+    assert not bad, bad
+    assert all(len(w.split()) == 1 for w in words)
+    lists = {name: data[name] for name in ("head_words", "article_required", "military_nouns", "military_modifiers",
+                                           "demonym_blockers")}
+    lists["demonyms"] = [w for ws in data["demonyms"].values() for w in ws]
+    for name, values in lists.items():
+        keys = [phrase_key(w) for w in values]
+        assert len(keys) == len(set(keys)), f"{name}: duplicates after folding"
+
+
 def test_ambiguous_aliases_are_not_also_ordinary_aliases() -> None:
     data = _raw(ACTORS_FILE)
     ordinary = {phrase_key(p) for a in data["actors"] for p in a["aliases_ar"]}
@@ -105,9 +120,9 @@ def test_actor_dictionary_shape() -> None:
 
 def test_acled_names_used_by_the_gold() -> None:
     names = {a.name_en for a in ACTORS}
-    for name in ("Military Forces of Iraq", "Police Forces of Iraq", "Islamic State", "SDF: Syrian Democratic Forces",
-                 "Houthis (Ansar Allah)", "Military Forces of Yemen", "Saudi-led Coalition", "Military Forces of Israel",
-                 "Hamas", "Libyan National Army", "Hayat Tahrir al-Sham", "PMF: Popular Mobilization Forces",
+    for name in ("Military Forces of Iraq", "Police Forces of Iraq", "Islamic State",
+                 "SDF: Syrian Democratic Forces", "Houthis (Ansar Allah)", "Military Forces of Yemen",
+                 "Saudi-led Coalition", "Military Forces of Israel", "Hamas", "Libyan National Army", "Hayat Tahrir al-Sham", "PMF: Popular Mobilization Forces",
                  "Military Forces of Syria", "Military Forces of Turkey", "Military Forces of Russia",
                  "Military Forces of the United States", "Global Coalition Against Daesh", "Hezbollah", "al-Shabaab",
                  "Boko Haram - Jamaatu Ahli is-Sunnah lid-Dawati wal-Jihad",
