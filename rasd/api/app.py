@@ -221,11 +221,6 @@ def create_app(settings: ApiSettings) -> FastAPI:
         """The event fields a correction may change."""
         return list(EDITABLE_FIELDS)
 
-    @app.get("/api/editable-fields", tags=["corrections"])
-    def editable_fields() -> list[str]:
-        """The event fields a correction may change."""
-        return list(EDITABLE_FIELDS)
-
     # --- writes ----------------------------------------------------------------------------------------
 
     def _submit(articles: list[Article]) -> s.SubmitOut:

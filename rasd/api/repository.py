@@ -401,6 +401,9 @@ def _default_extractor() -> Extractor:
     return default_extractor()
 
 
+_KIND_NAMES = {int: "a whole number", float: "a number", str: "text"}
+
+
 def _checked_value(name: str, value: Any) -> Any:
     kind = EDITABLE_FIELDS.get(name)
     if kind is None:
@@ -412,8 +415,6 @@ def _checked_value(name: str, value: Any) -> Any:
             if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
                 raise ValueError
             converted: Any = int(value)
-            if name not in ("latitude", "longitude") and converted < 0:
-                raise InvalidCorrection(f"{name} cannot be negative")
         elif kind is float:
             if isinstance(value, bool):
                 raise ValueError
@@ -425,7 +426,9 @@ def _checked_value(name: str, value: Any) -> Any:
                 raise ValueError
             converted = value.strip()
     except (TypeError, ValueError):
-        raise InvalidCorrection(f"{name} takes a {kind.__name__}, not {value!r}") from None
+        raise InvalidCorrection(f"{name} takes {_KIND_NAMES[kind]}, not {value!r}") from None
+    if kind is int and converted < 0:
+        raise InvalidCorrection(f"{name} cannot be negative")
     if name == "latitude" and not -90 <= converted <= 90:
         raise InvalidCorrection("latitude is between -90 and 90")
     if name == "longitude" and not -180 <= converted <= 180:
