@@ -16,7 +16,7 @@ from datetime import date
 
 from rasd.io.readers import Skipped, read_articles
 from rasd.model import Article, Event
-from rasd.store.db import AddResult, EventStore, StoreWriter, article_key_for
+from rasd.store.db import AddResult, EventStore, PendingArticle, article_key_for
 
 Extractor = Callable[[Article], list[Event]]
 
@@ -106,55 +106,63 @@ def ingest(sources: Sequence[str], store: EventStore, extractor: Extractor | Non
     """
     extract = extractor or default_extractor()
     started = time.perf_counter()
-    read = stored = duplicates = near = found = created = superseded = 0
+    totals: Counter[str] = Counter()
     skipped: list[Skipped] = []
     failed: list[Failed] = []
     duplicate_reasons: Counter[str] = Counter()
+    pending: list[PendingArticle] = []
 
-    with store.writer(commit_every) as writer:
-        for item in _all_items(sources, published):
-            if isinstance(item, Skipped):
-                skipped.append(item)
-                continue
-            read += 1
-            result = _ingest_one(item, writer, extract, failed)
-            if result is not None:
-                if result.stored:
-                    stored += 1
-                    found += result.claims
-                    created += result.events_created
-                    superseded += result.events_superseded
-                    near += bool(result.near_duplicate_of)
-                else:
-                    duplicates += 1
-                    duplicate_reasons[result.reason] += 1
-            if on_progress is not None:
-                on_progress(IngestProgress(read, stored, found, time.perf_counter() - started))
-    return IngestSummary(articles_read=read, articles_stored=stored, duplicates=duplicates, near_duplicates=near,
-                         events_found=found, events_created=created, events_superseded=superseded,
-                         seconds=time.perf_counter() - started, skipped=tuple(skipped), failed=tuple(failed),
+    def record(result: AddResult, source: str) -> None:
+        if result.stored:
+            totals["stored"] += 1
+            totals["found"] += result.claims
+            totals["created"] += result.events_created
+            totals["superseded"] += result.events_superseded
+            totals["near"] += bool(result.near_duplicate_of)
+        elif result.error:
+            failed.append(Failed(source, "store", result.error))
+        else:
+            totals["duplicates"] += 1
+            duplicate_reasons[result.reason] += 1
+
+    def flush() -> None:
+        # Extraction happens outside the transaction, so the database is locked only while writing.
+        if pending:
+            for item, result in zip(pending, store.add_articles(pending)):
+                record(result, item.article.id)
+            pending.clear()
+
+    for item in _all_items(sources, published):
+        if isinstance(item, Skipped):
+            skipped.append(item)
+            continue
+        totals["read"] += 1
+        key, url = article_key_for(item.text), canonical_url(item.url)
+        reason = store.already_stored(key, url)
+        if reason:
+            record(AddResult(key, stored=False, reason=reason), item.id)
+        else:
+            try:
+                events = tuple(extract(item))
+            except Exception as err:  # one article's extraction bug must not stop a batch: counted, reported
+                failed.append(Failed(item.id, "extract", f"{type(err).__name__}: {err}"))
+            else:
+                pending.append(PendingArticle(item, events, url))
+                totals["extracted"] += len(events)
+                if len(pending) >= commit_every:
+                    flush()
+        if on_progress is not None:
+            on_progress(IngestProgress(totals["read"], totals["stored"] + len(pending), totals["extracted"],
+                                       time.perf_counter() - started))
+    flush()
+    return IngestSummary(articles_read=totals["read"], articles_stored=totals["stored"],
+                         duplicates=totals["duplicates"], near_duplicates=totals["near"],
+                         events_found=totals["found"], events_created=totals["created"],
+                         events_superseded=totals["superseded"], seconds=time.perf_counter() - started,
+                         skipped=tuple(skipped), failed=tuple(failed),
                          duplicate_reasons=tuple(duplicate_reasons.most_common()))
 
 
 def _all_items(sources: Iterable[str], published: date | None) -> Iterable[Article | Skipped]:
     for source in sources:
         yield from read_articles(source, published=published)
-
-
-def _ingest_one(article: Article, writer: StoreWriter, extract: Extractor,
-                failed: list[Failed]) -> AddResult | None:
-    key = article_key_for(article.text)
-    url = canonical_url(article.url)
-    reason = writer.already_stored(key, url)
-    if reason:
-        return AddResult(key, stored=False, reason=reason)
-    try:
-        events = list(extract(article))
-    except Exception as err:  # one article's extraction bug must not stop a batch; it is counted and reported
-        failed.append(Failed(article.id, "extract", f"{type(err).__name__}: {err}"))
-        return None
-    try:
-        return writer.add_article(article, events, canonical_url=url)
-    except (ValueError, TypeError, KeyError) as err:  # an event the store cannot represent
-        failed.append(Failed(article.id, "store", f"{type(err).__name__}: {err}"))
-        return None

@@ -108,11 +108,21 @@ class AddResult:
     article_key: str
     stored: bool                      # False when the article was already there
     reason: str = ""                  # why not stored
+    error: str = ""                   # set when the store could not represent the article's events
     claims: int = 0
     near_duplicate_of: tuple[str, ...] = ()
     events_created: int = 0
     events_updated: int = 0
     events_superseded: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PendingArticle:
+    """An article and the events extracted from it, waiting to be written."""
+    article: Article
+    events: tuple[Event, ...]
+    canonical_url: str = ""
+    signature: Signature | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,12 +206,32 @@ class EventStore:
     def add_article(self, article: Article, events: Sequence[Event], *, canonical_url: str = "",
                     signature: Signature | None = None) -> AddResult:
         """Store `article` with the events the pipeline found in it and merge them; one transaction."""
-        with self.writer(commit_every=1) as writer:
-            return writer.add_article(article, events, canonical_url=canonical_url, signature=signature)
+        return self.add_articles([PendingArticle(article, tuple(events), canonical_url, signature)])[0]
 
-    def writer(self, commit_every: int = 50) -> StoreWriter:
-        """A connection that adds articles and commits every `commit_every` of them (see `StoreWriter`)."""
-        return StoreWriter(self, commit_every)
+    def add_articles(self, batch: Sequence[PendingArticle]) -> list[AddResult]:
+        """Store and merge several articles in one transaction, each inside its own savepoint.
+
+        An article whose events the store cannot represent is rolled back alone (its result has `error`);
+        a process killed during the batch leaves none of it, and re-adding the batch gives the same state.
+        """
+        results: list[AddResult] = []
+        with self.engine.begin() as conn:
+            if self.dialect == "postgresql":
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MERGE_LOCK})
+            for item in batch:
+                try:
+                    with conn.begin_nested():
+                        results.append(self._add_article(conn, item.article, item.events, item.canonical_url,
+                                                          item.signature))
+                except (ValueError, TypeError, KeyError, sa.exc.IntegrityError, sa.exc.DataError) as err:
+                    results.append(AddResult(article_key_for(item.article.text), stored=False,
+                                             reason="store error", error=f"{type(err).__name__}: {err}"))
+        return results
+
+    def already_stored(self, article_key: str, canonical_url: str = "") -> str:
+        """Why an article with this text hash or canonical URL is not to be stored again ("" when it is new)."""
+        with self.engine.connect() as conn:
+            return self._already_stored(conn, article_key, canonical_url)
 
     def _add_article(self, conn: Connection, article: Article, events: Sequence[Event], canonical_url: str,
                      signature: Signature | None) -> AddResult:
@@ -522,65 +552,6 @@ class EventStore:
         return "\n".join(lines) + "\n"
 
 
-class StoreWriter:
-    """Adds articles through one connection, committing every `commit_every` articles.
-
-    Each article is written inside a savepoint, so one that fails leaves nothing behind; a process killed
-    between commits loses only the uncommitted articles, which a re-run adds again (same end state).
-    Use as a context manager; leaving it normally commits, leaving it by an exception rolls back the batch.
-    """
-
-    def __init__(self, store: EventStore, commit_every: int = 50) -> None:
-        self.store = store
-        self.commit_every = max(1, commit_every)
-        self._conn: Connection | None = None
-        self._pending = 0
-
-    def __enter__(self) -> StoreWriter:
-        self._conn = self.store.engine.connect()
-        self._begin()
-        return self
-
-    def __exit__(self, exc_type: object, *_: object) -> None:
-        assert self._conn is not None
-        try:
-            if exc_type is None:
-                self._conn.commit()
-            else:
-                self._conn.rollback()
-        finally:
-            self._conn.close()
-            self._conn = None
-
-    def _begin(self) -> None:
-        assert self._conn is not None
-        self._conn.begin()
-        if self.store.dialect == "postgresql":
-            self._conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MERGE_LOCK})
-
-    def already_stored(self, article_key: str, canonical_url: str = "") -> str:
-        """Why the article is not to be stored again ("" when it is new)."""
-        assert self._conn is not None, "use StoreWriter as a context manager"
-        return self.store._already_stored(self._conn, article_key, canonical_url)
-
-    def add_article(self, article: Article, events: Sequence[Event], *, canonical_url: str = "",
-                    signature: Signature | None = None) -> AddResult:
-        assert self._conn is not None, "use StoreWriter as a context manager"
-        with self._conn.begin_nested():
-            result = self.store._add_article(self._conn, article, events, canonical_url, signature)
-        if result.stored:
-            self._pending += 1
-            if self._pending >= self.commit_every:
-                self.commit()
-        return result
-
-    def commit(self) -> None:
-        assert self._conn is not None
-        self._conn.commit()
-        self._pending = 0
-        self._begin()
-
-
 def _event_row(event: Event, day: tuple[int, int] | None, record: str) -> dict[str, Any]:
     return dict(
         event_type=event.event_type[:64], sub_event_type=event.sub_event_type[:64], modality=event.modality[:32],
@@ -602,5 +573,5 @@ def _json_or_none(value: Any) -> str | None:
         return json.dumps(repr(value), ensure_ascii=False)
 
 
-__all__ = ["open_store", "EventStore", "EventFilter", "AddResult", "StoreCounts", "StoreError", "resolve_db_url",
+__all__ = ["open_store", "EventStore", "EventFilter", "AddResult", "PendingArticle", "StoreCounts", "StoreError", "resolve_db_url",
            "default_db_url", "article_key_for"]
