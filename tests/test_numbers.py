@@ -167,6 +167,15 @@ def test_empty_and_whitespace():
     assert find_numbers(normalise("  \n\t ")) == []
 
 
+@pytest.mark.parametrize("text", ["مساحة 5 كم²", "¹", "قتل ① شخص", "٣²", "قتل " + "7" * 5000 + " شخصا",
+                                  "1," + "٣" * 5000, "21.1." + "2" * 5000])
+def test_odd_digits_and_endless_digit_runs(text):
+    for m in numbers(text):
+        assert m.value.value < 10 ** 40
+    from rasd.recognise.dates import find_dates
+    find_dates(normalise(text), None)
+
+
 def test_plain_string_is_a_clear_error():
     with pytest.raises(TypeError, match="normalise"):
         find_numbers("قتل 11 جنديا")

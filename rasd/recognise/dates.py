@@ -679,6 +679,8 @@ class _DateScan:
             return None
 
     def numeric_date(self, parts: list[str], end: int) -> tuple[_Window, int, int] | None:
+        if not all(1 <= len(p) <= 4 for p in parts):
+            return None
         a, b, c = (int(p) for p in parts)
         if len(parts[0]) == 4:
             year, month, day = a, b, c

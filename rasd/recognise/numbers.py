@@ -32,6 +32,7 @@ YEAR_MIN, YEAR_MAX = 1900, 2100
 OLD_YEAR_MIN = 1000          # after "عام" / a month name any four-digit number is a year
 HIJRI_YEAR_MIN, HIJRI_YEAR_MAX = 1300, 1500
 PHONE_MIN_DIGITS = 7
+MAX_NUMBER_CHARS = 30        # longer digit runs are not numbers
 # How far after a number "على الأقل" may stand and still qualify it ("10 مدنيين فلسطينيين على الأقل").
 AFTER_MODIFIER_REACH = 3
 RANGE_DASHES = frozenset("-–—")
@@ -331,6 +332,8 @@ class _Scan:
     def digits_core(self, i: int) -> _Core | None:
         tok = self.toks[i]
         raw = tok.text
+        if len(raw) > MAX_NUMBER_CHARS:
+            return None                # a table dump or garbage, not a number (and int() would refuse it)
         if i > 0 and self.toks[i - 1].end == tok.start and not self._digit(i - 1):
             # glued to letters: a clitic ("و15", "ب3", "ال15") is fine, a model name ("إف16") is not
             if self.toks[i - 1].text not in {"و", "ب", "ل", "ف", "ال", "وب", "ول", "بال", "وال"}:
