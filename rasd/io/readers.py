@@ -260,7 +260,17 @@ def _stable_id(prefix: str, key: str) -> str:
 
 
 def _clean_text(text: str) -> str:
+    # A JSON "\ud800" escape decodes to a lone surrogate, which no UTF-8 writer or database accepts: replace it.
+    text = "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text) if _has_surrogate(text) else text
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _text_article(text: str, source: str, url: str, published: date | None) -> ArticleOrSkip:
