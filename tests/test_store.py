@@ -133,7 +133,7 @@ def _ingest_in_order(url: str, records: list[dict]) -> str:
 
 
 def test_same_result_whatever_the_ingest_order(db_url, tmp_path):
-    records = synthetic_articles(n_events=8, seed=3)
+    records = synthetic_articles(n_events=6, seed=3)
     first = _ingest_in_order(db_url, records)
     assert first.count("\nevents\t") + first.startswith("events\t") < len(records)  # some merging happened
     for seed in (1, 2):

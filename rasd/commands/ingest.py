@@ -31,6 +31,8 @@ def register(app: typer.Typer) -> None:
 def run_ingest(sources: list[str], db: str | None, published: str | None, show_progress: bool,
                err: Console, extractor=None) -> int:
     from rasd.ingest import ExtractorUnavailable, IngestProgress, ingest
+    from sqlalchemy.exc import OperationalError
+
     from rasd.store.db import StoreError, open_store
 
     try:
@@ -58,6 +60,10 @@ def run_ingest(sources: list[str], db: str | None, published: str | None, show_p
         counts = store.counts()
     except ExtractorUnavailable as error:
         err.print(f"[red]rasd ingest:[/] {error}")
+        return 1
+    except OperationalError as error:  # e.g. another process holds the SQLite write lock for too long
+        err.print(f"[red]rasd ingest:[/] database error: {error.orig}. Articles committed so far are kept; "
+                  "run the same command again to continue.")
         return 1
     finally:
         store.close()
