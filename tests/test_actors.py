@@ -144,6 +144,8 @@ def test_acled_names_used_by_the_gold() -> None:
     ("civilians_generic", "US", "Civilians (United States)"),
     ("civilians_generic", "Atlantis", "Civilians (Atlantis)"),
     ("civilians_generic", "DE", "Civilians (Germany)"),
+    ("protesters_generic", "Palestinian Territory", "Protesters (Palestine)"),     # GeoNames' name
+    ("military_forces_generic", "united states of america", "Military Forces of the United States"),
     ("military_forces_generic", "CD", "Military Forces of the Democratic Republic of Congo"),
     ("military_forces_generic", "Philippines", "Military Forces of the Philippines"),
     ("unidentified_armed_group", None, "Unidentified Armed Group"),

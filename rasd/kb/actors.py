@@ -63,8 +63,9 @@ class Actor:
 @dataclass(frozen=True, slots=True)
 class CountryName:
     code: str
-    name: str
-    the: bool        # ACLED writes "Military Forces of the United States"
+    name: str                       # ACLED's English name
+    the: bool                       # ACLED writes "Military Forces of the United States"
+    aliases: tuple[str, ...] = ()   # other English names: "Palestinian Territory" (GeoNames) → Palestine
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,7 +213,7 @@ class ActorDictionary:
             if missing:
                 raise KnowledgeBaseError(f"ambiguous alias {alias!r}: unknown actor ids {missing}")
             self.ambiguous[alias] = tuple(self._by_id[i] for i in ids)
-        self._country_by_name = {c.name.lower(): c for c in self.countries.values()}
+        self._country_by_name = {n.lower(): c for c in self.countries.values() for n in (c.name, *c.aliases)}
         self._lexicon: PhraseLexicon[Actor] | None = None
         self._heads: frozenset[str] | None = None
         self.demonyms = demonyms or StateAdjectives({}, (), (), ())
@@ -469,7 +470,8 @@ def parse_actors(path: Path) -> ActorDictionary:
     for code, row in (data.get("countries") or {}).items():
         if not isinstance(row, dict) or not isinstance(row.get("name"), str):
             raise KnowledgeBaseError(f"{path}: country {code}: expected {{name: …, the: bool}}")
-        countries[code] = CountryName(code, row["name"], bool(row.get("the", False)))
+        countries[code] = CountryName(code, row["name"], bool(row.get("the", False)),
+                                      tuple(str(a) for a in row.get("aliases") or ()))
     rows = data.get("actors")
     if not isinstance(rows, list) or not rows:
         raise KnowledgeBaseError(f"{path}: `actors` must be a non-empty list")
