@@ -20,7 +20,7 @@ from rasd.recognise.triggers import find_casualty_words, find_cues, find_trigger
 from rasd.resolve.geocode import PlaceContext, ResolvedPlace, article_context, resolve_mentions
 from rasd.resolve.when import resolve_draft_date
 from rasd.text.normalise import normalise
-from rasd.text.segment import split_sentences
+from rasd.text.segment import split_clauses
 from rasd.text.tokens import tokenize
 
 MIN_CONFIDENCE = 0.0
@@ -52,7 +52,7 @@ def analyse(article: Article) -> Analysis:
     gazetteer, actors, victims, sources = _kb()
     norm = normalise(article.text)
     tokens = tokenize(norm.text)
-    an = Analysis(article, norm, tokens, split_sentences(article.text))
+    an = Analysis(article, norm, tokens, split_clauses(article.text))
     an.victims = _lexicon_mentions(victims.lexicon(), "VICTIM", norm, tokens)
     an.sources = _lexicon_mentions(sources.lexicon(), "SOURCE", norm, tokens)
     an.places = find_places(norm, tokens, gazetteer)
@@ -215,7 +215,8 @@ def _build_event(an: Analysis, d: Draft, ctx: PlaceContext, gazetteer, actors_kb
         return None          # only a country and little else: background, not a codable event
     # how many
     killed = [c.counts.killed for c in d.candidates if c.counts.killed is not None]
-    fatalities = max(killed) if killed else (None if not any(c.counts.deaths_implied for c in d.candidates) else None)
+    # no death word at all: 0 (ACLED); deaths implied without a number ("سقوط قتلى"): unknown
+    fatalities = max(killed) if killed else (None if any(c.counts.deaths_implied for c in d.candidates) else 0)
     lows = [c.counts.killed_low for c in d.candidates if c.counts.killed_low is not None]
     highs = [c.counts.killed_high for c in d.candidates if c.counts.killed_high is not None]
     parts = next((c.counts.killed_parts for c in d.candidates if c.counts.killed_parts), [])

@@ -194,11 +194,13 @@ def _places_compatible(a, b) -> bool:
 
 
 def _dates_compatible(d: Draft, c: Candidate) -> bool:
-    mine = [m.value.start for m in c.dates if _is_recent(m) and m.value.start]
-    theirs = [m.value.start for m in d.mentions("dates") if _is_recent(m) and m.value.start]
+    """Two explicit days differ by more than their tolerance ("الثلاثاء" vs "مساء الأربعاء"): two events."""
+    mine = [m.value for m in c.dates if _is_recent(m) and m.value.start]
+    theirs = [m.value for m in d.mentions("dates") if _is_recent(m) and m.value.start]
     if not mine or not theirs:
         return True
-    return any(abs((a - b).days) <= 1 for a in mine for b in theirs)
+    return any(abs((a.start - b.start).days) <= max(a.tolerance_days, b.tolerance_days, 0)
+               for a in mine for b in theirs)
 
 
 def _types_compatible(d: Draft, c: Candidate, same_place: bool) -> bool:

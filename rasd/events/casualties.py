@@ -102,9 +102,20 @@ def count_sentence(an: Analysis, sentence: Sentence) -> Counts:
                     counts.killed_low = _min(counts.killed_low, q.low)
                     counts.killed_high = max(counts.killed_high or 0, q.high)
         elif quantity is None and not w.value.counted:
+            before = _count_before(an, w, numbers, used_numbers)
             nxt = an.token_at(w.end)
-            if _strip_clitic(an.token_text(nxt)) in singular:
+            if before is not None:
+                # "93 عنصرا قد لقوا مصرعهم": the count is the verb's subject
+                used_numbers.add(id(before))
+                value = before.value.value
+                quantity = before
+            elif _strip_clitic(an.token_text(nxt)) in singular:
                 value = 1
+                # "مقتل ضابط ومجند": one more for each singular joined by و
+                k = nxt + 1
+                while an.token_text(k).startswith("و") and _strip_clitic(an.token_text(k)[1:]) in singular:
+                    value += 1
+                    k += 1
         elif quantity is None and w.value.counted and _strip_clitic(fold(w.text)) in singular:
             value = 1       # "سقوط قتيل": one
         if kind == "killed":
@@ -125,6 +136,19 @@ def count_sentence(an: Analysis, sentence: Sentence) -> Counts:
                 setattr(counts, kind, max(current or 0, value))
         counts.mentions.append(w)
     return counts
+
+
+COUNT_SUBJECT_WINDOW = 4
+
+
+def _count_before(an: Analysis, w: Mention, numbers: list[Mention], used: set[int]) -> Mention | None:
+    """A count right before a death verb ("93 عنصرا … لقوا مصرعهم"), with no other casualty word between."""
+    w_tok = an.token_at(w.start)
+    best = None
+    for n in numbers:
+        if n.end <= w.start and id(n) not in used and 0 < w_tok - an.token_at(n.start) <= COUNT_SUBJECT_WINDOW:
+            best = n
+    return best
 
 
 def _min(a: int | None, b: int) -> int:

@@ -26,7 +26,11 @@ def _is_report_date(text: str, m) -> bool:
 
 
 def resolve_draft_date(d: Draft, published: date | None, text: str = "") -> ResolvedDate:
-    dated = [m for c in d.candidates for m in c.dates]
+    # per sentence, the date nearest its event words first; a statement's date last
+    dated = []
+    for c in d.candidates:
+        anchors = [t.start for t in c.triggers] + [w.start for w in c.counts.mentions]
+        dated += sorted(c.dates, key=lambda m: min((abs(m.start - a) for a in anchors), default=0))
     event_dates = [m for m in dated if not _is_report_date(text, m)] + [m for m in dated if _is_report_date(text, m)]
     for m in event_dates:
         v = m.value

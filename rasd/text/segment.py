@@ -29,3 +29,19 @@ def _add(text: str, start: int, end: int, out: list[Sentence]) -> None:
         end -= 1
     if end > start:
         out.append(Sentence(len(out), start, end))
+
+
+# Clause openers that start a new report inside one sentence: "قتل 29 … في دوما، فيما قتل 35 في ضواحي دمشق".
+_CLAUSE_BREAK = re.compile(r"[،,]\s*(?=(?:فيما|بينما|في حين|وفي سياق|وفي حادث|وفي هجوم|كما قتل|كما أصيب)\s)")
+
+
+def split_clauses(text: str) -> list[Sentence]:
+    """Sentences, further cut where a comma opens a new report ("، فيما …"); offsets into ``text``."""
+    out: list[Sentence] = []
+    for sent in split_sentences(text):
+        start = sent.start
+        for m in _CLAUSE_BREAK.finditer(text, sent.start, sent.end):
+            _add(text, start, m.start() + 1, out)
+            start = m.end()
+        _add(text, start, sent.end, out)
+    return out
