@@ -10,4 +10,6 @@ fi
 .venv/bin/pip install -q -e '.[test]'
 # A local PostgreSQL for the store tests (idempotent; they skip only when RASD_TEST_PG is unset).
 if pg_env=$(bash scripts/test_postgres.sh); then eval "$pg_env"; else echo "PostgreSQL unavailable: store tests run on SQLite only" >&2; [ "${CI:-}" != true ] || exit 1; fi
+# Headless Chromium for the dashboard's browser tests (Debian package; never `playwright install`).
+[ -x /usr/bin/chromium ] || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; } >&2 || echo "chromium unavailable: browser tests skip" >&2
 exec .venv/bin/python -m pytest "$@"
