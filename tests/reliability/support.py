@@ -52,3 +52,33 @@ def run_rasd(*args: str, timeout: float = 300, env: dict[str, str] | None = None
 def assert_no_traceback(proc: subprocess.CompletedProcess[str]) -> None:
     assert "Traceback" not in proc.stderr, f"traceback on stderr:\n{proc.stderr[-3000:]}"
     assert "Traceback" not in proc.stdout, f"traceback on stdout:\n{proc.stdout[-3000:]}"
+
+
+_MEASURE = ("import resource, subprocess, sys\n"
+            "code = subprocess.call(sys.argv[2:])\n"
+            "open(sys.argv[1], 'w').write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))\n"
+            "sys.exit(code)\n")
+
+
+def run_rasd_measured(*args: str, timeout: float = 600,
+                      env: dict[str, str] | None = None) -> tuple[subprocess.CompletedProcess[str], float]:
+    """Run ``rasd ARGS`` in a fresh wrapper process and return it with the peak resident memory in MiB.
+
+    The wrapper exists so that RUSAGE_CHILDREN counts only this one rasd process, not pytest's other children.
+    """
+    import tempfile
+    with tempfile.NamedTemporaryFile("r", suffix=".rss", delete=False) as fh:
+        rss_path = fh.name
+    full_env = dict(os.environ)
+    full_env.setdefault("PYTHONUTF8", "1")
+    full_env["COLUMNS"] = "200"
+    if env:
+        full_env.update(env)
+    try:
+        proc = subprocess.run([sys.executable, "-c", _MEASURE, rss_path, *rasd_command(), *args],
+                              capture_output=True, text=True, timeout=timeout, env=full_env, cwd=REPO,
+                              encoding="utf-8", errors="replace")
+        peak_kib = int(Path(rss_path).read_text() or 0)
+    finally:
+        os.unlink(rss_path)
+    return proc, peak_kib / 1024

@@ -63,6 +63,7 @@ def _megabyte_line(unit: str) -> str:
     "ـ",                                               # tatweel only
     "\u200f\u200b\u202e",                              # nothing but bidi and zero-width controls
     "٣ ",                                              # a million Arabic-Indic numbers
+    "٣",                                               # one endless Arabic-Indic number (was bug B2)
     "ب" + "\u064e\u0651" * 20,                         # a letter drowned in stacked diacritics
 ])
 def test_one_megabyte_line_through_text_stages(unit):
