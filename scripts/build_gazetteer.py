@@ -436,7 +436,7 @@ class Builder:
                       population=int(c["population"] or 0), parent_id=a1.id if a1 else f"cc:{cc}",
                       coord_source="own")
             # the most common spelling first: GeoNames lists the variants alphabetically
-            rec.add_names(sorted(set(names), key=lambda n: (-names.count(n), len(n))))
+            rec.add_names(sorted(set(names), key=lambda n: (-names.count(n), len(n), n)))
             self.add(rec)
         self.counts["populated"] = sum(1 for r in self.recs.values() if r.level == "populated")
 
@@ -655,7 +655,7 @@ def common_words(shared: Path, recs: dict[str, Rec], out: Path = COMMON_WORDS, e
                  and max(r.population for r in names[k]) < 20_000)
         if ratio < limit or small:      # a hamlet named as often as a town is a word, whatever precedes it
             rows.append((k, per_million, ratio))
-    rows.sort(key=lambda r: -r[1])
+    rows.sort(key=lambda r: (-r[1], r[0]))
     header = ("# gazetteer_common_words.tsv — one-word place names the news mostly uses as ordinary words\n"
               "# schema: 1; columns: name (folded matching key), per_million (frequency in the development news),"
               " place_ratio (share of uses after a place-context word)\n"

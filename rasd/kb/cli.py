@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 from typing import Optional
 
@@ -59,6 +60,7 @@ def build(
     spec = importlib.util.spec_from_file_location("build_gazetteer", BUILD_SCRIPT)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module      # dataclasses look their module up while the script loads
     spec.loader.exec_module(module)
     argv: list[str] = []
     if shared is not None:
