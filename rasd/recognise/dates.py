@@ -42,7 +42,7 @@ LEADING_CLASSES = frozenset({"this_words", "day_word", "year_words", "ago_words"
 # Classes a date expression can begin with; other words (في، من …) are only context.
 STARTING_CLASSES = frozenset({"relative_days", "tonight", "parts_of_day", "weekdays", "months", "hijri_months",
                               "periods", "this_words", "vague_past", "qualifiers", "since_words", "ago_words",
-                              "day_word", "year_words"})
+                              "day_word", "year_words", "ordinal_days"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +90,8 @@ def date_lexicon() -> DateLexicon:
         lex.add_all(row["ar"], "duration_units", (row["unit"], row["count"]))
     for row in data["vague_past"]:
         lex.add_all(row["ar"], "vague_past", (bool(row["past"]), row["offset"], int(row["tolerance"])))
+    for row in load_data("numbers.yaml")["ordinals"]:      # "السادس من الشهر الجاري"
+        lex.add_all(row["ar"], "ordinal_days", int(row["value"]))
     for row in data["qualifiers"]:
         lex.add_all(row["ar"], "qualifiers", row["part"])
     for cls in ("weekday_past", "weekday_future", "hijri_markers", "gregorian_markers", "this_words",
@@ -326,10 +328,57 @@ class _DateScan:
             weekday = self.match(k, "weekdays", prefix=first and k == j)
             if weekday:
                 return self.weekday_anchor(weekday, part, day_word[2] if k != j else weekday[2])
+        if qualifier is None and "ordinal_days" in self.infos[j].classes:
+            ordinal = self.ordinal_anchor(j, first)
+            if ordinal:
+                return ordinal
         period = self.period_anchor(j, first, qualifier)
         if period:
             return period
         return self.month_anchor(j, first, qualifier)
+
+    def ordinal_anchor(self, j: int, first: bool) -> tuple[_Window, int, int] | None:
+        """"السادس من الشهر الجاري", "الحادي والعشرين من كانون الثاني 2022", "العاشر من رمضان"."""
+        word = self.match(j, "ordinal_days", prefix=first)
+        if word is None:
+            return None
+        span = self.numbers().ordinal_at(j)
+        if span is None or not 1 <= span.quantity.value <= 31:
+            return None
+        day = span.quantity.value
+        of = self.match_next(span.token_end, "of_word")
+        if of is None or not self.adjacent(of[1]):
+            return None
+        k = of[1]
+        for cls in ("months", "hijri_months"):
+            found = self.match(k, cls)
+            if found:
+                hijri = cls == "hijri_months"
+                year = self.year_after(self.skip_alternative_month(found[1]), hijri)
+                relation = None if year else self.relation_after(found[1])
+                end = year[1] if year else relation[1] if relation else found[1]
+                window = self.day_month_window(day, found[0].payload, year[0] if year else None, hijri,
+                                               relation[0] if relation else None)
+                return (window, end, word[2]) if window else None
+        this = self.match(k, "this_words")
+        period = self.match_next(this[1], "periods") if this else self.match(k, "periods")
+        if period is None or period[0].payload != "month":
+            return None
+        if this:
+            step, end = 0, period[1]
+        else:
+            relation = self.match_next(period[1], "period_relations")
+            if relation is None:
+                return None
+            step, end = relation[0].payload, relation[1]
+        if self.pub is None:
+            return _Window(None, None, DAY, 0, True), end, word[2]
+        month = _add_months(self.pub.replace(day=1), step)
+        try:
+            resolved = month.replace(day=day)
+        except ValueError:
+            return None
+        return _Window(resolved, resolved, DAY, 0, True), end, word[2]
 
     def weekday_anchor(self, weekday: tuple[Entry, int, int], part: str | None,
                        prefix: int) -> tuple[_Window, int, int]:
@@ -534,7 +583,7 @@ class _DateScan:
         if offset is None or self.pub is None:
             return _Window(None, None, MONTH if not past else YEAR, tolerance, True, past)
         day = self.pub + timedelta(days=offset)
-        return _Window(day, self.pub, WEEK, tolerance, True, past)
+        return _Window(day, self.pub, DAY if offset >= -1 else WEEK, tolerance, True, past)
 
     def ago_window(self, count: int, unit: str) -> _Window:
         precision = {"day": DAY, "week": WEEK, "month": MONTH, "year": YEAR}.get(unit, DAY)
