@@ -43,6 +43,15 @@ def test_two_outlets_same_event_merge_with_every_claim_kept():
     assert sorted(event.article_ids) == ["a", "b", "c"] and len(event.evidence) == 3
 
 
+def test_a_source_without_a_count_does_not_zero_the_merged_toll():
+    [block] = partition([claim("a", fatalities=0, outlet="A"), claim("b", fatalities=7, outlet="B"),
+                         claim("c", fatalities=None, outlet="C")])
+    event = merge_block(block)
+    assert (event.fatalities, event.low, event.best, event.high) == (7, 7, 7, 7)
+    [zeros] = partition([claim("a", fatalities=0), claim("b", fatalities=0)])
+    assert merge_block(zeros).fatalities == 0
+
+
 def test_two_air_strikes_on_two_towns_same_day_stay_apart():
     strike = dict(event_type="Explosions/Remote violence", sub_event_type="Air/drone strike", actor2=None)
     a = claim("a", **strike)

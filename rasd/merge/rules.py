@@ -10,8 +10,9 @@ set of claims, so the result is the same whatever order the articles arrived in:
 3. `partition(component)` splits a component deterministically into events: claims sorted by key, each joins
    the first event whose every claim it is compatible with (complete linkage, so A~B~C never chains A to C)
    and that has no claim of its article yet (the pipeline already merged events within one article).
-4. `merge_block(claims)` builds the record: ACLED's `fatalities` is the lowest count any source gives; UCDP's
-   `low`/`high` are the lowest/highest and `best` the (lower) median of the sources' best estimates; place,
+4. `merge_block(claims)` builds the record: ACLED's `fatalities` is the lowest count any source gives (a
+   source stating no count, 0, is ignored when another gives a number); UCDP's `low`/`high` are the
+   lowest/highest and `best` the (lower) median of the sources' best estimates; place,
    date and actors come from the most precise claim; every source's own claim is kept in `extras["claims"]`.
 """
 from __future__ import annotations
@@ -243,10 +244,13 @@ def merge_block(block: Sequence[Claim]) -> Event:
                                       if type_counts[(e.event_type, e.sub_event_type)] == top)
     lead = next(e for e in events if (e.event_type, e.sub_event_type) == (event_type, sub_event_type))
 
-    counts = [e.fatalities for e in events if e.fatalities is not None]
-    lows = [e.low if e.low is not None else e.fatalities for e in events]
+    # A source that gives no count (0: none stated) is not a credible "lowest count" beside one that gives a
+    # number, so zeros count only when no source gives more.
+    credible = [e for e in events if e.fatalities] or events
+    counts = [e.fatalities for e in credible if e.fatalities is not None]
+    lows = [e.low if e.low is not None else e.fatalities for e in credible]
     highs = [e.high if e.high is not None else e.fatalities for e in events]
-    bests = [(e.best if e.best is not None else e.fatalities, e) for e in events]
+    bests = [(e.best if e.best is not None else e.fatalities, e) for e in credible]
     known_bests = [b for b, _ in bests if b is not None]
     low = min((v for v in lows if v is not None), default=None)
     high = max((v for v in highs if v is not None), default=None)
