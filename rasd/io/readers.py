@@ -20,6 +20,7 @@ import sys
 import unicodedata
 import urllib.error
 import urllib.request
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -122,7 +123,7 @@ def _read_file(path: Path, published: date | None, max_bytes: int) -> Iterator[A
             yield Skipped(source, f"larger than {max_bytes} bytes")
             return
         yield from _read_bytes(data, source, inner_name, published, max_bytes)
-    except (OSError, EOFError, gzip.BadGzipFile) as err:
+    except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as err:   # zlib.error: a corrupt deflate stream
         yield Skipped(source, f"cannot read: {err}")
 
 
@@ -136,7 +137,7 @@ def _read_bytes(data: bytes, source: str, name: str, published: date | None,
     if data[:2] == _GZIP_MAGIC:
         try:
             data = gzip.decompress(data)
-        except (OSError, EOFError) as err:
+        except (OSError, EOFError, zlib.error) as err:
             yield Skipped(source, f"corrupt gzip: {err}")
             return
         if len(data) > max_bytes:
