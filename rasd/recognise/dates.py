@@ -311,7 +311,11 @@ class _DateScan:
             found = self.match(j, "relative_days", prefix=first)
             if found and not self.match_next(found[1], "today_blockers_after"):
                 offset, tolerance = found[0].payload
-                return self.day_window(offset, tolerance), self.skip_weekday(found[1]), found[2]
+                window = self.day_window(offset, tolerance)
+                end = self.skip_weekday(found[1])
+                if end != found[1] and window.start is not None:
+                    window = self.named_weekday(window, self.match(found[1], "weekdays")[0].payload)
+                return window, end, found[2]
             if part is None:
                 found = self.match(j, "tonight", prefix=first)
                 if found and not self.match_next(found[1], "today_blockers_after"):
@@ -486,6 +490,15 @@ class _DateScan:
         relation = self.match(k, "period_relations") if k < self.n and (
             self.adjacent(k) or (k != j and self.gap(k).strip() == ")")) else None
         return (relation[0].payload, relation[1]) if relation else None
+
+    @staticmethod
+    def named_weekday(window: _Window, weekday: int) -> _Window:
+        """"اليوم الخميس" in an article stamped Saturday: written on Thursday, crawled later. The weekday
+        the text names wins over the stamp (the most recent such day on or before the relative day)."""
+        if window.start is None or window.start.weekday() == weekday:
+            return window
+        day = _weekday_on_or_before(window.start, weekday)
+        return _Window(day, day, DAY, max(window.tolerance, 1), True)
 
     def skip_weekday(self, j: int) -> int:
         """Past a weekday that names the day just given: "أمس السبت", "اليوم (الاثنين)", "غدا الأربعاء"."""
