@@ -143,3 +143,25 @@ def test_ingest_command_and_events_exports(tmp_path, corpus, capsys):
     export("parquet")
     assert run_events(db, None, None, "2022-13-01", None, None, None, None, None, None, "csv", None, err) == 2
     assert run_events(db, None, None, None, None, None, None, None, None, None, "xlsx", None, err) == 2
+
+
+def test_typer_commands_parse_their_options(tmp_path, corpus):
+    import typer
+    from typer.testing import CliRunner
+
+    from rasd.commands import events as events_command
+    from rasd.commands import ingest as ingest_command
+    app = typer.Typer()
+    ingest_command.register(app)
+    events_command.register(app)
+    runner = CliRunner()
+    db = str(tmp_path / "typer.db")
+    with open_store(db) as store:
+        ingest([str(corpus)], store, fake_extract)
+    result = runner.invoke(app, ["events", "--db", db, "--country", "IQ", "--type", "Armed clash",
+                                 "--min-fatalities", "1", "--search", "مصدر", "-f", "jsonl"])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert records and all(r["country_code"] == "IQ" and r["sub_event_type"] == "Armed clash" for r in records)
+    result = runner.invoke(app, ["ingest", "--db", db, "--published", "yesterday", str(corpus)])
+    assert result.exit_code == 2
