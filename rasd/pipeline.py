@@ -220,7 +220,7 @@ def _build_event(an: Analysis, d: Draft, ctx: PlaceContext, gazetteer, actors_kb
     lows = [c.counts.killed_low for c in d.candidates if c.counts.killed_low is not None]
     highs = [c.counts.killed_high for c in d.candidates if c.counts.killed_high is not None]
     parts = next((c.counts.killed_parts for c in d.candidates if c.counts.killed_parts), [])
-    victim_sides = {getattr(v.value, "side", "unknown") for v in d.mentions("victims")}
+    victim_sides = {side for c in d.candidates for side in c.counts.victim_sides}
     victim_sides |= {p.side for p in parts}
     victim_sides.discard("unknown")
     # what

@@ -17,7 +17,8 @@ from rasd.model import Mention, Sentence
 from rasd.text.normalise import fold
 
 COUNT_AFTER_WINDOW = 4      # "حصيلة قتلى أولية بلغت 41": the count may sit a few words after the casualty word
-COUNT_BEFORE_WINDOW = 2     # "41 قتيلا", "نحو 41 قتيلا"
+COUNT_BEFORE_WINDOW = 2
+COUNT_AFTER_WINDOW_OBJECT = 7     # "41 قتيلا", "نحو 41 قتيلا"
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,7 @@ class Counts:
     killed_parts: list[Part] = field(default_factory=list)
     deaths_implied: bool = False
     vague: bool = False
+    victim_sides: set[str] = field(default_factory=set)   # sides of the counted victims ("11 جنديا" → state)
     mentions: list[Mention] = field(default_factory=list)
 
     def any(self) -> bool:
@@ -86,8 +88,10 @@ def count_sentence(an: Analysis, sentence: Sentence) -> Counts:
                     quantity = n
         else:
             first_tok = an.token_at(w.end)
+            # "اختطف مسلحون من جماعة بوكو حرام 110 طالبات": a verb's object may follow its subject
+            window = COUNT_AFTER_WINDOW if kind == "killed" else COUNT_AFTER_WINDOW_OBJECT
             for n in numbers:
-                if n.start >= w.end and an.token_at(n.start) - first_tok < COUNT_AFTER_WINDOW \
+                if n.start >= w.end and an.token_at(n.start) - first_tok < window \
                         and not _other_casualty_between(an, words, w, n):
                     quantity = n
                     break
@@ -118,6 +122,11 @@ def count_sentence(an: Analysis, sentence: Sentence) -> Counts:
                     k += 1
         elif quantity is None and w.value.counted and _strip_clitic(fold(w.text)) in singular:
             value = 1       # "سقوط قتيل": one
+        if value is not None and kind in ("killed", "injured", "kidnapped"):
+            side = _who_after(an, quantity.end)[0] if quantity is not None else \
+                _who_after(an, w.end)[0]
+            if side and side != "unknown":
+                counts.victim_sides.add(side)
         if kind == "killed":
             counts.deaths_implied = True
             if value is not None:
@@ -127,6 +136,11 @@ def count_sentence(an: Analysis, sentence: Sentence) -> Counts:
                 total = value + sum(p.count for p in additive)
                 if additive:
                     parts = [Part(value, own_side or "unknown", own_actor)] + additive
+                elif parts and own_side:
+                    # "7 مدنيين بينهم طفلان": the subset shares the total's side; the rest is the total's too
+                    parts = [Part(p.count, own_side, own_actor) if p.side == "unknown" else p for p in parts]
+                    if sum(p.count for p in parts) < value and all(p.side == own_side for p in parts):
+                        parts = [Part(value, own_side, own_actor)]
                 counts.killed_parts = parts or counts.killed_parts or \
                     ([Part(value, own_side, own_actor)] if own_side else [])
                 counts.killed = max(counts.killed or 0, total)
@@ -168,9 +182,9 @@ def _who_after(an: Analysis, offset: int) -> tuple[str | None, object | None]:
     i = an.token_at(offset)
     for m in an.actors:
         if m.start >= offset and an.token_at(m.start) - i <= 2:
-            if getattr(m.value, "inter", None) not in (7,):
-                return _actor_side(m.value), m.value
-            break
+            if getattr(m.value, "inter", None) == 7:
+                return "civilian", None
+            return _actor_side(m.value), m.value
         if m.start > offset:
             break
     for m in an.victims:
@@ -207,13 +221,15 @@ def _parts_after(an: Analysis, sentence: Sentence, total: Mention, numbers: list
             continue
         between = an.article.text[last_end:n.start]
         between_tokens = an.token_at(n.start) - an.token_before(last_end) - 1
+        if any(last_end <= w.start < n.start for w in an.casualties):
+            break         # "مقتل اثنين وإصابة خمسة": the next count belongs to another casualty word
         if in_breakdown:
             if between_tokens > 12:
                 break
         else:
             # additive only when joined by "و" right after the previous noun: "5 مدنيين و3 جنود"
             stripped = between.strip()
-            if between_tokens > 3 or not (stripped.endswith("و") or stripped.startswith("و")):
+            if between_tokens > 5 or not (stripped.endswith("و") or stripped.startswith("و")):
                 break
         side, actor = _who_after(an, n.end)
         if side is None and not in_breakdown:

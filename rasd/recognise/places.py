@@ -92,7 +92,11 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
         # a place-type word rescues a name that is also a common word ("ناحية العظيم"), a site word
         # ("سجن بالبلاد") or a clitic between them does not
         rescued = bool(typed or rural or direction) and not glued
-        if not rescued and gazetteer.is_ambiguous_common_word(name):
+        if fold(name) in _not_places():
+            continue
+        big = any(p.population >= _common_word_min_population() and p.country_code in _focus_countries()
+                  for p in m.payloads)
+        if not rescued and not big and gazetteer.is_ambiguous_common_word(name):
             continue
         if not (typed or rural or direction or site) and not _corroborated(norm, tokens, m, covered):
             continue
@@ -128,7 +132,9 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
                 break     # "أم الكرامي": a short first word is fine inside a two-word name
             s_, e_ = norm.span_to_original(tokens[k].start + lead, tokens[k + n - 1].end)
             name = norm.original[s_:e_]
-            out.append(Mention(s_, e_, "PLACE", name, PlaceRef(name, (), "populated", False, None, None, c.start)))
+            # a name the gazetteer holds but withholds as a common word ("مخيم جنين"): the opener vouches for it
+            known = tuple(p for p in gazetteer.lookup(name) if p.level in ("populated", "site", "admin3", "admin2"))
+            out.append(Mention(s_, e_, "PLACE", name, PlaceRef(name, known, "populated", False, None, None, c.start)))
             k += n
         out.sort(key=lambda x: x.start)
     return out
@@ -173,6 +179,24 @@ def unknown_name_openers() -> frozenset[str]:
     with resources.files("rasd.recognise.data").joinpath("place_context.yaml").open(encoding="utf-8") as fh:
         data = yaml.safe_load(fh)
     return frozenset(fold(w) for w in data["unknown_name_openers"])
+
+
+@cache
+def _not_places() -> frozenset[str]:
+    with resources.files("rasd.recognise.data").joinpath("place_context.yaml").open(encoding="utf-8") as fh:
+        return frozenset(fold(w) for w in yaml.safe_load(fh)["not_places"])
+
+
+@cache
+def _focus_countries() -> frozenset[str]:
+    with resources.files("rasd.recognise.data").joinpath("place_context.yaml").open(encoding="utf-8") as fh:
+        return frozenset(yaml.safe_load(fh)["focus_countries"])
+
+
+@cache
+def _common_word_min_population() -> int:
+    with resources.files("rasd.recognise.data").joinpath("place_context.yaml").open(encoding="utf-8") as fh:
+        return int(yaml.safe_load(fh)["common_word_min_population"])
 
 
 @cache

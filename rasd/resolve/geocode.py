@@ -15,6 +15,7 @@ from rasd.model import Mention
 
 LEVEL_RANK = {"site": 0, "populated": 0, "admin3": 1, "admin2": 2, "admin1": 3, "country": 4}
 SAME_PLACE_KM = 20.0
+BARE_CITY_MIN_POPULATION = 50000
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,12 @@ def _pick(gazetteer, ref, ctx: PlaceContext):
         cands = typed or cands
     if not cands:
         return None
+    if ref.typed_level is None and not ref.rural:
+        # a bare name shared by a governorate and its capital city ("الرياض", "إدلب"): the city
+        cities = [c for c in cands if c.level == "populated" and c.population >= BARE_CITY_MIN_POPULATION]
+        units = [c for c in cands if c.level in ("admin1", "admin2")]
+        if cities and units and {c.country_code for c in cities} & {u.country_code for u in units}:
+            cands = cities + [c for c in cands if c not in cities and c not in units]
     return resolve_place(cands, ctx.countries, Counter({k[1]: v for k, v in ctx.admin1.items()}))
 
 
