@@ -49,6 +49,13 @@ def test_cp1256_longer_text_is_detected():
     assert decode_bytes(data).startswith("قتل شخصان")
 
 
+def test_mostly_valid_utf8_keeps_its_text(tmp_path):
+    path = tmp_path / "broken.txt"
+    path.write_bytes(ARABIC.encode("utf-8") + b"\xff" + ARABIC.encode("utf-8"))
+    [article] = list(read_articles(path))
+    assert article.text == ARABIC + "\ufffd" + ARABIC
+
+
 def test_bad_inputs_are_skipped_with_reasons(tmp_path):
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 3)

@@ -194,6 +194,11 @@ def decode_bytes(data: bytes) -> str | None:
         return unicodedata.normalize("NFC", data.decode("utf-8"))
     except UnicodeDecodeError:
         pass
+    # UTF-8 with a few broken bytes (a truncated download, a bad copy) is still UTF-8: keep it, marking the
+    # broken bytes with U+FFFD, rather than letting a charset guess turn the whole text into mojibake.
+    lenient = data.decode("utf-8", errors="replace")
+    if lenient.count("\ufffd") <= max(1, len(lenient) // 200):
+        return unicodedata.normalize("NFC", lenient)
     text = _guess_decode(data)
     if text is None:
         return None
