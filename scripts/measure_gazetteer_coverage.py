@@ -8,12 +8,18 @@ test split (LOC), report per label:
     sentences), i.e. with the common-word and type-word rules applied: a gold entity is found when a match
     overlaps it; a match is correct when it overlaps a gold place entity.
 
-Usage: .venv/bin/python scripts/measure_gazetteer_coverage.py [--shared ../shared] [--json out.json]
+With gold event files (``--gold``, default eval/dev/gold and the shared example), also report for the gold
+events how many of their ``places_ar`` names the gazetteer finds (``find_places`` over the name, so "ريف X" and
+"مدينة X" count) and how many events get a place within the gold ``radius_km`` when the candidates are
+resolved with the event's country and admin1 as context.
+
+Usage: .venv/bin/python scripts/measure_gazetteer_coverage.py [--shared ../shared] [--gold DIR] [--json out.json]
 """
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
 from collections import Counter
@@ -23,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from rasd.kb.gazetteer import Gazetteer, load_gazetteer  # noqa: E402
+from rasd.kb.gazetteer import Gazetteer, load_gazetteer, resolve_place  # noqa: E402
 from rasd.text.normalise import normalise  # noqa: E402
 
 NEWSFANE_LABELS = ("Nation", "State-or-Province", "County-or-District", "Population-Center")
@@ -143,6 +149,45 @@ def measure(gaz: Gazetteer, path: Path, labels: tuple[str, ...]) -> dict[str, ob
     return report
 
 
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p = math.pi / 180
+    a = (math.sin((lat2 - lat1) * p / 2) ** 2
+         + math.cos(lat1 * p) * math.cos(lat2 * p) * math.sin((lon2 - lon1) * p / 2) ** 2)
+    return 12742 * math.asin(math.sqrt(a))
+
+
+def measure_gold(gaz: Gazetteer, files: list[Path]) -> dict[str, object]:
+    events = names = found = within = events_within = 0
+    skipped = 0
+    misses: Counter[str] = Counter()
+    for f in files:
+        try:
+            gold = json.loads(f.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            skipped += 1
+            continue
+        for ev in gold.get("events", []):
+            if ev.get("latitude") is None or ev.get("longitude") is None:
+                continue
+            events += 1
+            hit = False
+            for name in ev.get("places_ar") or []:
+                names += 1
+                cands = [c for m in gaz.find_places(name) for c in m.candidates] or gaz.lookup(name)
+                if not cands:
+                    misses[name] += 1
+                    continue
+                found += 1
+                best = resolve_place(cands, Counter({ev.get("country"): 1}), Counter({ev.get("admin1"): 1}))
+                if km(best.latitude, best.longitude, ev["latitude"], ev["longitude"]) <= ev.get("radius_km", 25):
+                    within += 1
+                    hit = True
+            events_within += hit
+    return {"files": len(files), "skipped_files": skipped, "events": events, "place_names": names,
+            "names_found": found, "names_within_radius": within, "events_with_a_place_within_radius": events_within,
+            "top_misses": misses.most_common(25)}
+
+
 def _shares(c: Counter[str]) -> dict[str, object]:
     n = c["entities"] or 1
     return {"entities": c["entities"], "entity_coverage": round(c["known"] / n, 3),
@@ -154,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--json", type=Path, default=None, help="also write the report here")
+    ap.add_argument("--gold", type=Path, default=ROOT / "eval" / "dev" / "gold",
+                    help="folder of gold event files (ANNOTATION.md format)")
     args = ap.parse_args(argv)
     ner = args.shared / "data" / "ner"
     newsfane = ner / "newsfane" / "NewsFANE_Gold_2014_170K.txt"
@@ -177,6 +224,16 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {lab:22s} {v['entities']:8d} {v['entity_coverage']:10.3f} {v['token_coverage']:9.3f} "
                       f"{v['recall_in_context']:10.3f}")
         print("  most frequent unknown:", ", ".join(f"{t}({n})" for t, n in r["top_misses"][:15]))
+    gold_files = sorted(args.gold.glob("*.json")) if args.gold.is_dir() else []
+    gold_files += sorted((args.shared / "examples").glob("*.gold.json"))
+    if gold_files:
+        g = measure_gold(gaz, gold_files)
+        reports.append(g)
+        print(f"\ngold events ({g['files']} files, {g['skipped_files']} unreadable): {g['events']} events with "
+              f"coordinates, {g['place_names']} places_ar names; found {g['names_found']}, "
+              f"{g['names_within_radius']} resolve within the gold radius; {g['events_with_a_place_within_radius']} "
+              f"events have a place within radius")
+        print("  most frequent unknown:", ", ".join(f"{t}({n})" for t, n in g["top_misses"][:20]))
     if args.json:
         args.json.write_text(json.dumps(reports, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0

@@ -126,6 +126,21 @@ def test_raqqa_resolves_in_syria(gaz):
     assert best.level != "admin1"
 
 
+def test_unit_named_after_its_seat_resolves_to_the_town(gaz):
+    douma = resolve_place(gaz.lookup("دوما"), Counter({"SY": 1}), Counter({"Rif Dimashq": 1}))
+    assert douma.level == "populated" and km(douma, 33.57, 36.40) < 10
+    idlib = resolve_place(gaz.lookup("إدلب"), Counter({"SY": 1}), Counter())
+    assert idlib.level == "populated" and km(idlib, 35.93, 36.63) < 10
+    # a typed mention keeps its level: "محافظة إدلب" offers the governorate only
+    typed = resolve_place(gaz.lookup_typed("محافظة إدلب"), Counter({"SY": 1}), Counter())
+    assert typed.level == "admin1"
+
+
+def test_socotra_admin1_point_is_on_the_island(gaz):
+    socotra = gaz.lookup("سقطرى", level="admin1")[0]
+    assert socotra.longitude > 52
+
+
 def test_resolve_place_needs_candidates():
     with pytest.raises(ValueError):
         resolve_place([], Counter(), Counter())
