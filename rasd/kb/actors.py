@@ -11,6 +11,14 @@ Three data files, loaded once each:
 
 Matching goes through :class:`rasd.recognise.lexicon.PhraseLexicon`, so clitics ("وداعش", "لتنظيم داعش",
 "بقوات سوريا الديمقراطية") and the article are handled there, and offsets point into the original text.
+``ActorDictionary.find`` adds what a bare lexicon cannot: head words that join a name ("عناصر داعش"),
+names that count only with the article ("التحالف", not "تحالف"), a specific name winning over a generic
+one it overlaps, and nationality adjectives after strike nouns ("غارات سورية وروسية").
+
+    actors = load_actors()
+    for m in actors.find(text):                       # ActorMatch(start, end, text, actors)
+        actor = actors.disambiguate(m.actors, "YE")   # "التحالف" in Yemen → Saudi-led Coalition
+        actors.english_name(actor, "YE")              # generic templates filled: "Civilians (Yemen)"
 """
 from __future__ import annotations
 
