@@ -257,3 +257,15 @@ def test_parquet(tmp_path):
 def test_unknown_format():
     with pytest.raises(UnknownFormat, match="choose one of"):
         write_events([], "xlsx", io.StringIO())
+
+
+def test_arc_archive(tmp_path):
+    html = (FIXTURES / "page.html").read_bytes()
+    http = b"HTTP/1.0 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: %d\r\n\r\n" % len(html)
+    http += html
+    header = b"1 0 rasd-test\nURL IP-address Archive-date Content-type Archive-length\n"
+    data = b"filedesc://test.arc 0.0.0.0 20220121000000 text/plain %d\n" % len(header) + header + b"\n"
+    data += b"http://news.example/ar/2 127.0.0.1 20220121080000 text/html %d\n" % len(http) + http + b"\n"
+    (tmp_path / "old.arc").write_bytes(data)
+    [article] = list(read_articles(tmp_path / "old.arc"))
+    assert article.url == "http://news.example/ar/2" and "ديالى" in article.text
