@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -28,6 +29,7 @@ ENTITY_TYPES = ("PER", "LOC", "ORG", "GPE", "MISC")
 MODEL_FILE = "ner.bin"
 MODEL_CARD = "ner.json"
 GAZETTEER_FILE = "ner.gazetteer.tsv"
+CLUSTERS_FILE = "ner.clusters.tsv"
 
 # Words and numbers as rasd.text.tokens tokenises them, plus each punctuation mark as its own token,
 # because every NER corpus keeps punctuation as tokens and the CRF uses it as context ("(", "-", "،").
@@ -83,6 +85,18 @@ def gazetteer() -> dict[str, str]:
     return entries
 
 
+@cache
+def clusters() -> dict[str, tuple[str, str]]:
+    """Folded word → (fine, coarse) distributional cluster ids, learnt from unlabelled news."""
+    table: dict[str, tuple[str, str]] = {}
+    text = resources.files("rasd.models").joinpath(CLUSTERS_FILE).read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            word, fine, coarse = line.split("\t")
+            table[word] = (fine, coarse)
+    return table
+
+
 @lru_cache(maxsize=300_000)
 def _gazetteer_types(key: str) -> tuple[str, ...]:
     """Gazetteer types of any clitic reading of the word (the whole word first)."""
@@ -110,6 +124,11 @@ def _own_features(key: str) -> tuple[str, ...]:
     if len(stems) > 1:
         feats.append("clitic")
     feats += ["gz=" + kind for kind in _gazetteer_types(key)]
+    table = clusters()
+    fine, coarse = table.get(key, ("?", "?"))
+    feats += ["c=" + fine, "cc=" + coarse]
+    if stems[-1] != key and stems[-1] in table:
+        feats.append("kc=" + table[stems[-1]][0])
     return tuple(feats)
 
 
@@ -124,6 +143,7 @@ def _context_features(key: str, where: str) -> tuple[str, ...]:
         main = strip_article(key)
         feats.append(where + "x2=" + main[-2:])
         feats += [where + "gz=" + kind for kind in _gazetteer_types(key)]
+        feats.append(where + "c=" + clusters().get(key, ("?",))[0])
     return tuple(feats)
 
 
@@ -131,31 +151,79 @@ _BOS = ("-1w=<s>",)
 _EOS = ("+1w=</s>",)
 
 
+class FeatureExtractor:
+    """Builds the CRF features of a sentence; with ``known`` set, keeps only features the model has.
+
+    Training uses every feature; a tagger passes its model's attributes as ``known``, so that the
+    features L1 regularisation pruned away are dropped once per word (cached) instead of being
+    handed to CRFsuite for every token. The labels come out the same either way.
+    """
+
+    def __init__(self, known: frozenset[str] | None = None) -> None:
+        self.known = known
+        self._own: dict[str, tuple[str, ...]] = {}
+        self._ctx: dict[tuple[str, str], tuple[str, ...]] = {}
+
+    def _keep(self, feats: tuple[str, ...]) -> tuple[str, ...]:
+        return feats if self.known is None else tuple(f for f in feats if f in self.known)
+
+    def own(self, key: str) -> tuple[str, ...]:
+        feats = self._own.get(key)
+        if feats is None:
+            if len(self._own) > 300_000:
+                self._own.clear()
+            feats = self._own[key] = self._keep(_own_features(key))
+        return feats
+
+    def context(self, key: str, where: str) -> tuple[str, ...]:
+        feats = self._ctx.get((key, where))
+        if feats is None:
+            if len(self._ctx) > 600_000:
+                self._ctx.clear()
+            feats = self._ctx[(key, where)] = self._keep(_context_features(key, where))
+        return feats
+
+    def __call__(self, tokens: Sequence[str]) -> list[list[str]]:
+        keys = [token_key(t) for t in tokens]
+        n = len(keys)
+        if not n:
+            return []
+        known = self.known
+        context = self.context
+        own = [self.own(k) for k in keys]
+        # what each word contributes as the previous / next / second-previous / second-next word
+        as_prev = [context(k, "-1") for k in keys[:-1]]
+        as_next = [context(k, "+1") for k in keys[1:]]
+        as_prev2 = [context(k, "-2") for k in keys[:-2]]
+        as_next2 = [context(k, "+2") for k in keys[2:]]
+        left = ["bg-=" + keys[i - 1] + "|" + keys[i] for i in range(1, n)]
+        right = ["bg+=" + keys[i] + "|" + keys[i + 1] for i in range(n - 1)]
+        if known is not None:
+            left = [b if b in known else "" for b in left]
+            right = [b if b in known else "" for b in right]
+        out: list[list[str]] = []
+        for i in range(n):
+            feats = [*own[i], *(as_prev[i - 1] if i else _BOS), *(as_next[i] if i + 1 < n else _EOS)]
+            if i:
+                if left[i - 1]:
+                    feats.append(left[i - 1])
+                if i > 1:
+                    feats += as_prev2[i - 2]
+            if i + 1 < n:
+                if right[i]:
+                    feats.append(right[i])
+                if i + 2 < n:
+                    feats += as_next2[i]
+            out.append(feats)
+        return out
+
+
+_ALL_FEATURES = FeatureExtractor()
+
+
 def sentence_features(tokens: Sequence[str]) -> list[list[str]]:
     """CRF features of each token of a sentence (tokens are raw; they are folded here)."""
-    keys = [token_key(t) for t in tokens]
-    n = len(keys)
-    out: list[list[str]] = []
-    for i, key in enumerate(keys):
-        feats = list(_own_features(key))
-        if i > 0:
-            prev = keys[i - 1]
-            feats += _context_features(prev, "-1")
-            feats.append("bg-=" + prev + "|" + key)
-            if i > 1:
-                feats += _context_features(keys[i - 2], "-2")
-        else:
-            feats += _BOS
-        if i + 1 < n:
-            nxt = keys[i + 1]
-            feats += _context_features(nxt, "+1")
-            feats.append("bg+=" + key + "|" + nxt)
-            if i + 2 < n:
-                feats += _context_features(keys[i + 2], "+2")
-        else:
-            feats += _EOS
-        out.append(feats)
-    return out
+    return _ALL_FEATURES(tokens)
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +249,35 @@ def bio_spans(labels: Sequence[str]) -> list[EntitySpan]:
     return spans
 
 
+# Words shorter than this are not propagated across a document: too many are also common words.
+MIN_PROPAGATED_LENGTH = 4
+
+
+def propagate_within_document(sentences: Sequence[Sequence[str]],
+                              labels: Sequence[Sequence[str]]) -> list[list[str]]:
+    """Label untagged repeats of words tagged as names elsewhere in the document (see ``tag_document``)."""
+    votes: dict[str, Counter[str]] = {}
+    for tokens, seq in zip(sentences, labels):
+        for span in bio_spans(seq):
+            single = span.end - span.start == 1
+            if not single and span.type != "PER":
+                continue
+            for i in range(span.start if single else span.start + 1, span.end):
+                votes.setdefault(_stems(token_key(tokens[i]))[-1], Counter())[span.type] += 1
+    out: list[list[str]] = []
+    for tokens, seq in zip(sentences, labels):
+        new = list(seq)
+        for i, token in enumerate(tokens):
+            if new[i] != "O":
+                continue
+            key = _stems(token_key(token))[-1]
+            if len(key) >= MIN_PROPAGATED_LENGTH and key in votes:
+                kind = votes[key].most_common(1)[0][0]
+                new[i] = ("I-" if i > 0 and new[i - 1][2:] == kind else "B-") + kind
+        out.append(new)
+    return out
+
+
 class NerTagger:
     """A loaded CRF model. ``tag_tokens`` labels a tokenised sentence; ``entities`` reads raw text."""
 
@@ -196,6 +293,8 @@ class NerTagger:
             self._tagger.open(str(model_path))
         except (OSError, ValueError) as exc:
             raise NerModelError(f"cannot read NER model {model_path}: {exc}") from exc
+        self._features = FeatureExtractor(frozenset(attribute for attribute, _ in
+                                                    self._tagger.info().state_features))
         card = model_path.with_name(MODEL_CARD) if model_path.name == MODEL_FILE else \
             model_path.with_suffix(".json")
         self.card: dict = json.loads(card.read_text(encoding="utf-8")) if card.is_file() else {}
@@ -204,19 +303,33 @@ class NerTagger:
         """BIO labels (``B-PER``, ``I-LOC``, ``O`` …) for one sentence of raw tokens."""
         if not tokens:
             return []
-        return list(self._tagger.tag(sentence_features(tokens)))
+        return list(self._tagger.tag(self._features(tokens)))
+
+    def tag_document(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
+        """BIO labels for the sentences of one document, made consistent across the document.
+
+        A news story names a person in full once ("دونالد رامسفيلد") and then by surname alone; the
+        CRF sees one sentence at a time and misses many of the short repeats. So a word the tagger
+        labelled as a one-word entity, or as a non-initial word of a person's name, is given the same
+        type where it recurs untagged in the same document (first names alone are too ambiguous).
+        """
+        labels = [self.tag_tokens(tokens) for tokens in sentences]
+        return propagate_within_document(sentences, labels)
 
     def entities(self, text: str) -> list[Mention]:
-        """Named entities of raw text: ``Mention(label="NER", value=type)`` with original-text offsets."""
+        """Named entities of raw text: ``Mention(label="NER", value=type)`` with original-text offsets.
+
+        The text is one document: labels are made consistent across its sentences (``tag_document``).
+        """
         if not text:
             return []
         norm = normalise(text)
         mentions: list[Mention] = []
-        for sentence in split_sentences(norm.text):
-            matches = list(RUNTIME_TOKEN_RE.finditer(norm.text, sentence.start, sentence.end))
-            if not matches:
-                continue
-            labels = self.tag_tokens([m.group() for m in matches])
+        sentence_matches = [list(RUNTIME_TOKEN_RE.finditer(norm.text, s.start, s.end))
+                            for s in split_sentences(norm.text)]
+        sentence_matches = [ms for ms in sentence_matches if ms]
+        all_labels = self.tag_document([[m.group() for m in ms] for ms in sentence_matches])
+        for matches, labels in zip(sentence_matches, all_labels):
             for span in bio_spans(labels):
                 first, last = matches[span.start], matches[span.end - 1]
                 start = first.start()
