@@ -20,7 +20,7 @@ from typing import Any
 from hijridate import Gregorian, Hijri
 
 from rasd.model import Mention
-from rasd.recognise.numbers import (Entry, WordInfo, WordLexicon, _Scan, load_data, make_reader,
+from rasd.recognise.numbers import (Entry, WordInfo, WordLexicon, NumberScan, load_data, make_reader,
                                     number_lexicon, to_original)
 from rasd.text.normalise import NormalisedText, fold
 from rasd.text.tokens import Token, tokenize
@@ -161,7 +161,7 @@ class _DateScan:
         self.lex = date_lexicon()
         read = self.lex.read
         self.infos: list[WordInfo] = list(map(read, [t.text for t in tokens]))
-        self._numbers: _Scan | None = None
+        self._numbers: NumberScan | None = None
         self.skipped = 0
 
     # -- helpers shared with the number scan's conventions
@@ -204,9 +204,9 @@ class _DateScan:
             return int(self.toks[j].text)
         return None
 
-    def numbers(self) -> _Scan:
+    def numbers(self) -> NumberScan:
         if self._numbers is None:
-            self._numbers = _Scan(self.norm, self.toks)
+            self._numbers = NumberScan(self.norm, self.toks)
         return self._numbers
 
     # -- the scan

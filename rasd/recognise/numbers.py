@@ -22,7 +22,7 @@ import yaml
 
 from rasd.model import Mention
 from rasd.text.normalise import DIACRITICS, TATWEEL, NormalisedText, fold
-from rasd.text.tokens import Token, tokenize
+from rasd.text.tokens import ARTICLE, CONJUNCTIONS, Token, tokenize
 
 LABEL = "NUMBER"
 KINDS = ("count", "year", "percent", "money", "ordinal", "time", "phone", "date")
@@ -36,6 +36,9 @@ MAX_NUMBER_CHARS = 30        # longer digit runs are not numbers
 # How far after a number "على الأقل" may stand and still qualify it ("10 مدنيين فلسطينيين على الأقل").
 AFTER_MODIFIER_REACH = 3
 RANGE_DASHES = frozenset("-–—")
+AND = CONJUNCTIONS[0]              # the conjunction that joins compound numbers and ranges
+LAM = ARTICLE[1]                   # ل + ال is written لل
+ARABIC_DECIMAL_MARK = "\u066b"
 # Foldings that keep hamza and alef forms apart: how a word was spelled, diacritics and tatweel aside.
 SPELLING_STEPS = ("presentation_forms", "diacritics", "tatweel", "invisibles", "digits", "casefold")
 STARTING_CLASSES = frozenset({"units", "teen_heads", "tens", "hundreds", "big_numbers", "vague", "ordinals",
@@ -137,9 +140,6 @@ class WordInfo:
     start: bool = False                          # begins a one-word phrase of a starting class
     start_seconds: frozenset[str] = frozenset()  # second words of the longer starting phrases it begins
 
-    def may_start(self, next_word: str | None) -> bool:
-        return self.start or (next_word is not None and next_word in self.start_seconds)
-
 
 NO_INFO = WordInfo((), frozenset())
 DIGIT_INFO = WordInfo((), frozenset(), digit=True, start=True)
@@ -172,9 +172,9 @@ def make_reader(lexicon: WordLexicon, starting: frozenset[str],
             stem = word[p:]
             if stem in firsts:
                 out.append(Reading(p, False, stem))
-            if stem.startswith("ال") and stem[2:] in firsts:
+            if stem.startswith(ARTICLE) and stem[2:] in firsts:
                 out.append(Reading(p, True, stem[2:]))
-            if prefix.endswith("ل") and stem.startswith("ل") and stem[1:] in firsts:   # لل = ل + ال
+            if prefix.endswith(LAM) and stem.startswith(LAM) and stem[1:] in firsts:   # لل = ل + ال
                 out.append(Reading(p, True, stem[1:]))
         if not out:
             return NO_INFO
@@ -193,6 +193,7 @@ class NumberLexicon:
     no_article: frozenset[str]
     not_numbers: frozenset[str] = frozenset()
     exact_spellings: dict[str, frozenset[str]] = field(default_factory=dict)
+    digit_clitics: frozenset[str] = frozenset()
     read: Any = None
 
 
@@ -218,7 +219,8 @@ def number_lexicon() -> NumberLexicon:
     for word in data["exact_spellings"]:
         exact.setdefault(fold(word), set()).add(fold(word, SPELLING_STEPS))
     result = NumberLexicon(lex, no_article, frozenset(fold(w) for w in data["not_numbers"]),
-                           {k: frozenset(v) for k, v in exact.items()})
+                           {k: frozenset(v) for k, v in exact.items()},
+                           frozenset(fold(w) for w in data["digit_clitics"]))
     result.read = make_reader(lex, STARTING_CLASSES, result.not_numbers)
     return result
 
@@ -244,7 +246,7 @@ class _Core:
     kind: str = ""         # set when the shape alone decides it (date, time, phone)
 
 
-class _Scan:
+class NumberScan:
     """The state of one scan over one text's tokens."""
 
     def __init__(self, norm: NormalisedText, tokens: list[Token]) -> None:
@@ -267,7 +269,7 @@ class _Scan:
         s, e = self.norm.span_to_original(tok.start + reading.prefix, tok.end)
         written = fold(self.norm.original[s:e], SPELLING_STEPS)
         if reading.article:
-            written = written[1:] if written.startswith("ل") and not written.startswith("ال") else written[2:]
+            written = written[1:] if written.startswith(LAM) and not written.startswith(ARTICLE) else written[2:]
         return written in allowed
 
     # -- small helpers
@@ -281,7 +283,7 @@ class _Scan:
     def adjacent(self, j: int) -> bool:
         return 0 < j < self.n and not self.gap(j).strip()
 
-    def match(self, j: int, classes: frozenset[str] | set[str] | dict, prefix: str = "any",
+    def match(self, j: int, classes: frozenset[str] | set[str], prefix: str = "any",
               article: bool = True) -> tuple[Entry, int, int, Reading] | None:
         """The first phrase of one of ``classes`` starting at token j: (entry, end token, prefix, reading).
 
@@ -294,7 +296,7 @@ class _Scan:
         for reading in self.infos[j].readings:
             if prefix == "none" and reading.prefix:
                 continue
-            if prefix == "conj" and not (reading.prefix == 1 and word[0] == "و"):
+            if prefix == "conj" and not (reading.prefix == 1 and word[0] == AND):
                 continue
             if reading.article and (not article or reading.stem in self.lex.no_article):
                 continue
@@ -312,21 +314,18 @@ class _Scan:
         return None
 
     def match_ending(self, end: int, classes: frozenset[str] | set[str]) -> tuple[Entry, int, int] | None:
-        """A phrase of ``classes`` occupying tokens [k, end): (entry, k, prefix), the longest first."""
+        """A phrase of ``classes`` occupying tokens [k, end) right before token ``end``: (entry, k, prefix).
+
+        The longest phrase wins ("أكثر من" over "من").
+        """
+        if not self.adjacent(end):
+            return None
         for length in range(min(self.lex.words.max_len, end), 0, -1):
             k = end - length
-            if k < 0:
-                continue
             found = self.match(k, classes)
-            if found and found[1] == end and all(self.adjacent(x) for x in range(k + 1, end + 1) if x < self.n):
-                return found[0], k, found[2]
-            if found and found[1] == end and end == self.n:
+            if found and found[1] == end:
                 return found[0], k, found[2]
         return None
-
-    def near_before(self, j: int) -> bool:
-        """Token j-1 is separated from token j by spaces only."""
-        return j > 0 and not self.gap(j).strip()
 
     # -- cores
     def digits_core(self, i: int) -> _Core | None:
@@ -336,7 +335,7 @@ class _Scan:
             return None                # a table dump or garbage, not a number (and int() would refuse it)
         if i > 0 and self.toks[i - 1].end == tok.start and not self._digit(i - 1):
             # glued to letters: a clitic ("و15", "ب3", "ال15") is fine, a model name ("إف16") is not
-            if self.toks[i - 1].text not in {"و", "ب", "ل", "ف", "ال", "وب", "ول", "بال", "وال"}:
+            if self.toks[i - 1].text not in self.lex.digit_clitics:
                 return None
         if i > 0 and self.gap(i).strip() in RANGE_DASHES and self.gap(i).strip() and not self._digit(i - 1):
             return None            # "إف-16", "كوفيد-19": part of a name
@@ -371,7 +370,7 @@ class _Scan:
         """The original separator was the Arabic decimal mark ٫ (folded to '.')."""
         sep = next(k for k, c in enumerate(tok.text) if c in ".,")
         s, _ = self.norm.span_to_original(tok.start + sep, tok.start + sep + 1)
-        return self.norm.original[s:s + 1] == "٫"
+        return self.norm.original[s:s + 1] == ARABIC_DECIMAL_MARK
 
     def group(self, j: int, prefix: str, allow_hundred: bool = True) -> tuple[int, int, int] | None:
         """A number below 1000 in words starting at token j: (value, end token, prefix)."""
@@ -584,9 +583,9 @@ class _Scan:
         if conn and conn[1] < self.n and self.adjacent(conn[1]):
             return self.core(conn[1])
         if opened:
-            if self.toks[j].text == "و" and j + 1 < self.n and self.toks[j].end == self.toks[j + 1].start:
+            if self.toks[j].text == AND and j + 1 < self.n and self.toks[j].end == self.toks[j + 1].start:
                 return self.core(j + 1) if self._digit(j + 1) else None
-            if self.toks[j].text.startswith("و"):
+            if self.toks[j].text.startswith(AND):
                 return self.core(j)
         return None
 
@@ -675,7 +674,7 @@ def number_spans(norm: NormalisedText, tokens: list[Token] | None = None) -> lis
         tokens = tokenize(norm.text)
     if not tokens:
         return []
-    return _Scan(norm, tokens).scan()
+    return NumberScan(norm, tokens).scan()
 
 
 def find_numbers(norm: NormalisedText, tokens: list[Token] | None = None) -> list[Mention]:
