@@ -223,6 +223,8 @@ def test_ambiguous_coalition_needs_the_country() -> None:
     assert ACTORS.disambiguate(both, "IQ").id == "global_coalition_against_daesh"
     assert ACTORS.disambiguate(both, None).id == "saudi_led_coalition"
     assert ACTORS.disambiguate([], "IQ") is None
+    strike = ACTORS.find("وشن طيران التحالف غارات")
+    assert [(m.text, m.ambiguous) for m in strike] == [("طيران التحالف", True)]   # a head word keeps the ambiguity
     national = ACTORS.lookup("الجيش الوطني")
     assert ACTORS.disambiguate(national, "LY").id == "libyan_national_army"
     assert ACTORS.disambiguate(national, "SY").id == "syrian_national_army"
