@@ -18,7 +18,7 @@ from rasd.recognise.lexicon import PhraseLexicon
 from rasd.recognise.places import find_places
 from rasd.recognise.triggers import find_casualty_words, find_cues, find_triggers
 from rasd.resolve.geocode import PlaceContext, ResolvedPlace, article_context, resolve_mentions
-from rasd.resolve.when import resolve_draft_date
+from rasd.resolve.when import article_default_date, resolve_draft_date
 from rasd.text.normalise import normalise
 from rasd.text.segment import split_clauses
 from rasd.text.tokens import tokenize
@@ -210,7 +210,7 @@ def _build_event(an: Analysis, d: Draft, ctx: PlaceContext, gazetteer, actors_kb
             place = ResolvedPlace(cp, None, 3, 6, cp.name_ar)
     if place is None:
         return None          # no place at all: ACLED needs at least a country
-    when = resolve_draft_date(d, article.published, article.text)
+    when = resolve_draft_date(d, article.published, article.text, article_default_date(an))
     if place.place.level == "country" and not _strong_country_level(d, when):
         return None          # only a country and little else: background, not a codable event
     # how many
