@@ -87,6 +87,7 @@ CASES = [
     ("أواخر الشهر الماضي", "أواخر الشهر الماضي", "2021-12-21", "2021-12-31", WEEK, 10, None, True, False),
     ("منتصف حزيران الماضي", "منتصف حزيران الماضي", "2021-06-11", "2021-06-20", WEEK, 9, None, True, True),
     ("في 15 رمضان 1436 هـ", "15 رمضان 1436 هـ", "2015-07-02", "2015-07-02", DAY, 0, None, False, True),
+    ("في 10 محرم", "10 محرم", "2021-08-18", "2021-08-18", DAY, 0, None, True, True),
     ("في شهر شوال", "شوال", "2021-05-13", "2021-06-10", MONTH, 28, None, True, True),
     ("يعود غدا", "غدا", "2022-01-22", "2022-01-22", DAY, 1, None, True, False),
     ("الأسبوع المقبل", "الأسبوع المقبل", "2022-01-22", "2022-01-28", WEEK, 7, None, True, False),
@@ -174,6 +175,8 @@ def test_without_publication_absolute_dates_resolve(text, start):
     "في اليوم التالي",             # "the next day": no anchor
     "قال خميس العبيدي",           # a name without the article
     "قال رجب طيب أردوغان",         # a Hijri month name as a given name
+    "قال رمضان قديروف",            # likewise
+    "سيارة نيسان",                 # a car maker, not April
     "أحد الجنود",                  # "one of", not Sunday
     "قتل 30 شخصا",                 # a number is not a date
 ])
