@@ -5,19 +5,21 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 import re
 from collections import Counter
 from datetime import date, datetime
 from functools import cache
 
 from rasd.events.analysis import Analysis
+from rasd.events.casualties import Counts
 from rasd.events.assemble import Candidate, Draft, build_candidates, choose_type, is_substantive, merge_candidates
 from rasd.events.roles import assign_roles, role_cues, side_of
 from rasd.model import Article, Event, Evidence, Mention, SourceRef
 from rasd.recognise.lexicon import PhraseLexicon
 from rasd.recognise.places import find_places
 from rasd.recognise.triggers import find_casualty_words, find_cues, find_triggers
-from rasd.resolve.geocode import PlaceContext, ResolvedPlace, article_context, resolve_mentions
+from rasd.resolve.geocode import PlaceContext, ResolvedPlace, article_context, places_overlap, resolve_mentions
 from rasd.resolve.when import article_default_date, resolve_draft_date
 from rasd.text.normalise import normalise
 from rasd.text.segment import split_clauses
@@ -152,10 +154,10 @@ def extract_article(article: Article, include_all: bool = False) -> list[Event]:
     ctx = article_context(an)
     candidates = build_candidates(an)
 
-    place_cache: dict[int, ResolvedPlace | None] = {}
+    place_cache: dict[tuple, ResolvedPlace | None] = {}
 
     def place_of(c: Candidate) -> ResolvedPlace | None:
-        key = c.sentence.index
+        key = (c.sentence.index, tuple(m.start for m in c.places))
         if key not in place_cache:
             place_cache[key] = resolve_mentions(gazetteer, c.places, ctx)
         return place_cache[key]
@@ -172,6 +174,7 @@ def extract_article(article: Article, include_all: bool = False) -> list[Event]:
     for c in candidates:
         if _is_summary(c):
             c.modality = "generic"
+    candidates = [part for c in candidates for part in _split_coordinated_places(an, c, gazetteer, ctx)]
     drafts = merge_candidates(candidates, place_of, country_of)
     events: list[Event] = []
     for d in drafts:
@@ -181,6 +184,43 @@ def extract_article(article: Article, include_all: bool = False) -> list[Event]:
         if ev is not None:
             events.append(ev)
     return events
+
+
+COORDINATION_GAP = re.compile(r"^\s*(?:،|,)?\s*(?:و|أو)?\s*$")
+
+
+def _split_coordinated_places(an: Analysis, c: Candidate, gazetteer, ctx) -> list[Candidate]:
+    """ACLED events are atomic: "غارات على بلدتي طفس وصيدا", "فوق الرياض ونجران وجازان" are one event per town.
+
+    Towns joined by و/، in one sentence, each resolved, none containing another, become one candidate each;
+    the sentence's counts stay with the first (they are not split by town in the text).
+    """
+    if c.modality != "asserted" or len(c.places) < 2:
+        return [c]
+    groups: list[list[Mention]] = [[c.places[0]]]
+    for prev, cur in zip(c.places, c.places[1:]):
+        gap = an.article.text[prev.end:cur.start]
+        glued = an.article.text[cur.start - 1:cur.start] == "و" if cur.start > 0 else False
+        if COORDINATION_GAP.match(gap.replace("و", "", 1) if glued else gap) and (glued or "و" in gap or "،" in gap):
+            groups[-1].append(cur)
+        else:
+            groups.append([cur])
+    group = max(groups, key=len)
+    if len(group) < 2:
+        return [c]
+    resolved = [resolve_mentions(gazetteer, [m], ctx) for m in group]
+    if any(r is None or r.place.level in ("country", "admin1") for r in resolved):
+        return [c]
+    if any(places_overlap(a, b) for i, a in enumerate(resolved) for b in resolved[i + 1:]):
+        return [c]
+    others = [m for m in c.places if m not in group]
+    out = []
+    for i, m in enumerate(group):
+        part = replace(c, places=[m] + others)
+        if i > 0:
+            part.counts = Counts()
+        out.append(part)
+    return out
 
 
 def _is_summary(c: Candidate) -> bool:
@@ -261,7 +301,7 @@ def _build_event(an: Analysis, d: Draft, ctx: PlaceContext, gazetteer, actors_kb
     if source is None and len({m.value.id for m in an.sources}) == 1:
         source = an.sources[0]
     evidence = [Evidence(article.id, s.start, s.end, article.text[s.start:s.end]) for s in d.sentences]
-    event_id = _event_id(article.id, evidence, typing.sub_event_type)
+    event_id = _event_id(article.id, evidence, typing.sub_event_type + "|" + place.place.id)
     ev = Event(
         event_id=event_id,
         article_ids=[article.id],
