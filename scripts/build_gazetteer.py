@@ -476,17 +476,17 @@ class Builder:
             self.add(rec)
 
     def check_admin1_points(self) -> None:
-        """A label point far from every place of its own admin1 is a join slip (Socotra got a mainland point):
-        such an admin1 takes the mean position of its places instead."""
+        """An admin1 without a label point (Natural Earth uses other codes for Burkina Faso's regions or
+        Somaliland's), or with one far from every place of its own, takes the mean position of its places."""
         places: dict[str, list[Rec]] = defaultdict(list)
         for r in self.recs.values():
             if r.level == "populated" and r.parent_id in self.recs:
                 places[r.parent_id].append(r)
         for r in self.recs.values():
             own = places.get(r.id)
-            if r.level != "admin1" or not own or r.lat is None:
+            if r.level != "admin1" or not own:
                 continue
-            if min(km(p.lat, p.lon, r.lat, r.lon) for p in own) > 250:
+            if r.lat is None or min(km(p.lat, p.lon, r.lat, r.lon) for p in own) > 250:
                 r.lat = round(sum(p.lat for p in own) / len(own), 5)
                 r.lon = round(sum(p.lon for p in own) / len(own), 5)
                 r.coord_source = "mean of its places (label point too far)"
@@ -526,6 +526,11 @@ class Builder:
             a1 = self.admin1_by_code.get(e["admin1"])
             if a1 is None:
                 raise SystemExit(f"places_extra.yaml: {e['name_ar']}: unknown admin1 code {e['admin1']}")
+            if e["level"] == "admin1":        # a coordinate for a governorate the sources leave without one
+                a1.lat, a1.lon, a1.coord_source = e["lat"], e["lon"], "places_extra.yaml"
+                a1.add_names([e["name_ar"]] + list(e.get("aliases_ar") or []))
+                self.counts["extra_merged"] += 1
+                continue
             names = [e["name_ar"]] + list(e.get("aliases_ar") or [])
             keys = {akey(clean_ar(n)) for n in names}
             same = [r for r in self.recs.values() if r.country_code == e["country"] and r.admin1 == a1.name_en
@@ -554,6 +559,9 @@ class Builder:
         """Units still without a coordinate take their parent's; places get admin2/admin3 of the nearest unit."""
         order = {"country": 0, "admin1": 1, "admin2": 2, "admin3": 3, "populated": 4, "site": 5}
         for r in sorted(self.recs.values(), key=lambda r: order[r.level]):
+            if r.lat is None and r.level == "admin1" and r.country_code in FOCUS:
+                print(f"warning: {r.id} {r.name_en} has no coordinate of its own; add it to places_extra.yaml",
+                      file=sys.stderr)
             if r.lat is None and r.parent_id in self.recs:
                 p = self.recs[r.parent_id]
                 r.lat, r.lon, r.coord_source = p.lat, p.lon, f"parent {p.id}"

@@ -356,7 +356,7 @@ def test_lint_yaml_data_files():
         for n in names:
             assert not _arabic_problems(n), (e["name_en"], n)
         _no_fold_duplicates(names, e["name_en"])
-        assert e["level"] in ("site", "populated", "admin2", "admin3") and e.get("source")
+        assert e["level"] in ("site", "populated", "admin1", "admin2", "admin3") and e.get("source")
         assert -90 <= e["lat"] <= 90 and -180 <= e["lon"] <= 180
     _no_fold_duplicates([e["name_en"] for e in extra["places"]], "places_extra name_en")
     for cc, names in extra["country_aliases"].items():
