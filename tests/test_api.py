@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 
 import pytest
 
@@ -17,11 +18,21 @@ from rasd.api.demo import demo_articles, fill_demo_store, recorded_extractor  # 
 from rasd.api.tokens import TokenError, create_token, list_tokens, revoke_token, token_owner  # noqa: E402
 
 
+@pytest.fixture(scope="module")
+def template_db(tmp_path_factory):
+    """A migrated store filled with the demo articles, built once; each test gets a copy of the file."""
+    path = tmp_path_factory.mktemp("template") / "rasd.db"
+    store = open_api_store(path)
+    fill_demo_store(create_app(ApiSettings(store=store)).state.repository)
+    store.close()          # the last connection checkpoints the WAL into the file
+    return path
+
+
 @pytest.fixture()
-def env(tmp_path):
+def env(tmp_path, template_db):
+    shutil.copy(template_db, tmp_path / "rasd.db")
     store = open_api_store(tmp_path / "rasd.db")
     app = create_app(ApiSettings(store=store, extractor=recorded_extractor(demo_articles())))
-    fill_demo_store(app.state.repository)
     token = create_token(store.engine, "tester")
     client = TestClient(app, raise_server_exceptions=True)
     yield {"client": client, "store": store, "token": token, "auth": {"Authorization": f"Bearer {token}"},
