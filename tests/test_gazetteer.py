@@ -253,6 +253,8 @@ def test_admin_unit_fallback(gaz):
     assert gaz.admin_unit("IQ", "Atlantis") is None
     sub = gaz.admin_unit("IQ", "Diyala", "Al-Khalis", "Al-Udaim")
     assert sub is not None and sub.level == "admin3"
+    jenin = gaz.admin_unit("PS", "West Bank", "Jenin")
+    assert jenin is not None and jenin.level == "admin2" and jenin.country == "Palestine"
 
 
 def test_country_and_hierarchy(gaz):
