@@ -385,3 +385,27 @@ def test_token_cli(tmp_path):
     assert again.exit_code == 2
     assert runner.invoke(app, ["token", "revoke", "carol", "--db", db]).exit_code == 0
     assert "revoked" in runner.invoke(app, ["token", "list", "--db", db]).stdout
+
+
+def test_submit_runs_the_real_extractor(tmp_path):
+    """POST /api/articles with the default extractor (rasd.pipeline) on the example article."""
+    from pathlib import Path
+    example = Path(__file__).resolve().parents[2] / "shared" / "examples" / "diyala-ghwayran-2022-01-21.article.jsonl"
+    if not example.exists():
+        pytest.skip("the example article (../shared/examples) is not beside the checkout")
+    raw = json.loads(example.read_text(encoding="utf-8").splitlines()[0])
+    store = open_api_store(tmp_path / "real.db")
+    client = TestClient(create_app(ApiSettings(store=store)))
+    token = create_token(store.engine, "t")
+    body = {"articles": [{"id": raw["id"], "text": raw["text"], "published": raw["published"][:10],
+                          "url": raw.get("url", ""), "source": raw.get("source", "")}]}
+    out = client.post("/api/articles", json=body, headers={"X-API-Token": token})
+    assert out.status_code == 201, out.text
+    assert out.json()["stored"] == [raw["id"]] and out.json()["event_ids"]
+    for event_id in out.json()["event_ids"]:
+        detail = client.get(f"/api/events/{event_id}").json()
+        text = detail["articles"][0]["text"]
+        assert text == raw["text"]
+        for ev in detail["event"]["evidence"]:
+            assert text[ev["start"]:ev["end"]] == ev["text"]
+    store.close()

@@ -35,6 +35,7 @@ class EventState:
     merged_into: str | None = None
     corrected_fields: list[str] = field(default_factory=list)
     split_from: str | None = None
+    search_text: str | None = None         # folded text for `q`, computed once per loaded view
 
 
 @dataclass(frozen=True, slots=True)

@@ -144,7 +144,9 @@ def matches(state: EventState, f: EventFilter) -> bool:
             return False
     if f.q:
         words = _folded(f.q).split()
-        hay = _haystack(r)
+        if state.search_text is None:
+            state.search_text = _haystack(r)
+        hay = state.search_text
         if not all(w in hay for w in words):
             return False
     return True
