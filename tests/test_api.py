@@ -409,3 +409,32 @@ def test_submit_runs_the_real_extractor(tmp_path):
         for ev in detail["event"]["evidence"]:
             assert text[ev["start"]:ev["end"]] == ev["text"]
     store.close()
+
+
+def test_correction_follows_an_event_the_store_merges_into_a_new_one(tmp_path):
+    """A later article merges the corrected event (the store may give the merged event a new id): the
+    correction follows it through the store's 'superseded' log."""
+    store = open_api_store(tmp_path / "follow.db")
+    app = create_app(ApiSettings(store=store, extractor=recorded_extractor(demo_articles())))
+    client = TestClient(app)
+    token = create_token(store.engine, "editor")
+    a, b = (next(r for r in demo_articles() if r.article.id == name)
+            for name in ("demo-muqdadiya-a", "demo-muqdadiya-b"))
+    renamed = []
+    for order in ((b, a), (a, b)):
+        with store.engine.begin() as conn:
+            for table in ("api_corrections", "revisions", "events", "claims", "mentions", "article_bands", "articles"):
+                conn.exec_driver_sql(f"DELETE FROM {table}")
+        first_ids = app.state.repository.submit([order[0].article]).event_ids
+        assert len(first_ids) == 1
+        out = client.patch(f"/api/events/{first_ids[0]}", json={"changes": {"admin2": "Al-Muqdadiyah district"}},
+                           headers={"X-API-Token": token})
+        assert out.status_code == 200
+        merged_ids = app.state.repository.submit([order[1].article]).event_ids
+        assert len(merged_ids) == 1
+        event = client.get(f"/api/events/{merged_ids[0]}").json()["event"]
+        assert event["number_of_sources"] == 2
+        assert event["admin2"] == "Al-Muqdadiyah district", (order[0].article.id, first_ids, merged_ids)
+        renamed.append(first_ids[0] != merged_ids[0])
+    assert any(renamed), "one of the two orders makes the store give the merged event a new id"
+    store.close()

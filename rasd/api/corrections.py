@@ -48,13 +48,27 @@ class Correction:
     at: str
 
 
-def apply_corrections(states: dict[str, EventState], corrections: list[Correction]) -> None:
+def apply_corrections(states: dict[str, EventState], corrections: list[Correction],
+                      successors: dict[str, list[str]] | None = None) -> None:
     """Replay `corrections` over `states` (event_id → state) in place, oldest first.
 
-    A correction whose event is gone from the store (re-extraction dropped it) is skipped, not an error.
+    `successors` maps an event id the store superseded (a later article merged it into a new event) to the
+    ids that replaced it; a correction follows them. A correction whose event is gone for good (re-extraction
+    dropped it) is skipped, not an error.
     """
+    def find(event_id: str) -> EventState | None:
+        seen: set[str] = set()
+        while event_id not in states and event_id not in seen:
+            seen.add(event_id)
+            nxt = [n for n in (successors or {}).get(event_id, []) if n not in seen]
+            if not nxt:
+                return None
+            live = [n for n in nxt if n in states]
+            event_id = live[0] if live else nxt[0]
+        return states.get(event_id)
+
     for c in sorted(corrections, key=lambda c: c.seq):
-        state = states.get(c.event_id)
+        state = find(c.event_id)
         if state is None:
             continue
         if c.action == "edit":
@@ -73,7 +87,7 @@ def apply_corrections(states: dict[str, EventState], corrections: list[Correctio
             state.record.pop("rejected_reason", None)
         elif c.action == "merge":
             for other_id in c.payload.get("others", []):
-                other = states.get(other_id)
+                other = find(other_id)
                 if other is None or other is state or other.status == "merged":
                     continue
                 _absorb(state.record, other.record)

@@ -196,8 +196,23 @@ class EventRepository:
                     continue     # an unreadable record is left out of the view, not a server error
                 parsed["event_id"] = event_id
                 states[event_id] = EventState(event_id=event_id, record=parsed)
-        apply_corrections(states, self.corrections())
+        apply_corrections(states, self.corrections(), self._successors())
         return states
+
+    def _successors(self) -> dict[str, list[str]]:
+        """Superseded event id → the ids that replaced it, from the store's revision log."""
+        from rasd.store.schema import revisions
+        out: dict[str, list[str]] = {}
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(revisions.c.event_id, revisions.c.detail)
+                                .where(revisions.c.action == "superseded").order_by(revisions.c.seq)).all()
+        for event_id, detail in rows:
+            try:
+                by = json.loads(detail or "{}").get("by") or []
+            except (ValueError, AttributeError):
+                continue
+            out[event_id] = [str(b) for b in by]
+        return out
 
     def corrections(self, event_id: str | None = None) -> list[Correction]:
         query = select(api_corrections).order_by(api_corrections.c.seq)
