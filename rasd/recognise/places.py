@@ -100,6 +100,9 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
             continue
         if not (typed or rural or direction or site) and not _corroborated(norm, tokens, m, covered):
             continue
+        if glued and not typed and _is_common_surface_word(tokens[m.token_start].text) \
+                and not any(p.population >= _bare_place_rules()[0] for p in m.payloads):
+            continue      # "خسائر بشرية" is not ب + a village called شرية
         covered.update(range(m.token_start, m.token_end))
         out.append(Mention(m.start, m.end, "PLACE", name,
                            PlaceRef(name, tuple(m.payloads), typed, bool(rural), direction, site, start)))
@@ -185,6 +188,18 @@ def unknown_name_openers() -> frozenset[str]:
 def _not_places() -> frozenset[str]:
     with resources.files("rasd.recognise.data").joinpath("place_context.yaml").open(encoding="utf-8") as fh:
         return frozenset(fold(w) for w in yaml.safe_load(fh)["not_places"])
+
+
+@cache
+def _common_surface_words() -> frozenset[str]:
+    import gzip
+    with resources.files("rasd.recognise.data").joinpath("common_words.txt.gz").open("rb") as raw:
+        with gzip.open(raw, "rt", encoding="utf-8") as fh:
+            return frozenset(line.strip() for line in fh if line.strip() and not line.startswith("#"))
+
+
+def _is_common_surface_word(folded_token: str) -> bool:
+    return folded_token in _common_surface_words()
 
 
 @cache
