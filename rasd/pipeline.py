@@ -13,7 +13,8 @@ from functools import cache
 
 from rasd.events.analysis import Analysis
 from rasd.events.casualties import Counts
-from rasd.events.assemble import Candidate, Draft, build_candidates, choose_type, is_substantive, merge_candidates
+from rasd.events.assemble import (Candidate, Draft, Typing, build_candidates, choose_type, is_substantive,
+                                  merge_candidates)
 from rasd.events.roles import assign_roles, role_cues, side_of
 from rasd.model import Article, Event, Evidence, Mention, SourceRef
 from rasd.recognise.lexicon import PhraseLexicon
@@ -284,6 +285,10 @@ def _build_event(an: Analysis, d: Draft, ctx: PlaceContext, gazetteer, actors_kb
     if actor1 is None and typing.event_type in ("Violence against civilians", "Explosions/Remote violence",
                                                 "Battles"):
         actor1 = actors_kb.by_id("unidentified_armed_group")
+    if typing.kind in ("takeover", "regain") and actor1 is not None:
+        # who took the ground decides: the state regains, a non-state actor overtakes
+        sub = "Government regains territory" if side_of(actor1) == "state" else "Non-state actor overtakes territory"
+        typing = Typing(typing.event_type, sub, typing.kind)
     name1 = actors_kb.english_name(actor1, country_name) if actor1 is not None else None
     name2 = actors_kb.english_name(actor2, country_name) if actor2 is not None else None
     inter1 = getattr(actor1, "inter", None)

@@ -256,7 +256,10 @@ def choose_type(d: Draft, victim_sides: set[str], target_is_armed: bool) -> Typi
         if "protest_intervention" in kinds:
             return Typing("Protests", "Protest with intervention", "protest_intervention")
         return Typing("Protests", "Peaceful protest", "protest")
-    strong = {t.value.kind for t in triggers if t.value.strength >= 2}
+    # the lead decides: the first sentence with a specific event word names the event ("شنت هجوما بريا …"
+    # before later sentences add the shelling around it)
+    lead = next((c for c in d.candidates if any(t.value.strength >= 2 for t in c.triggers)), None)
+    strong = {t.value.kind for t in (lead.triggers if lead else triggers) if t.value.strength >= 2}
     battles = kinds["clash"]
     remote = sum(n for k, n in kinds.items() if k in REMOTE_KINDS)
     if battles >= 2 and battles >= remote and target_is_armed:
