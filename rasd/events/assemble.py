@@ -76,7 +76,10 @@ def build_candidates(an: Analysis) -> list[Candidate]:
         places = [p for p in an.in_sentence(an.places, sent)
                   if not any(s <= p.start and p.end <= e and (e - s) > (p.end - p.start) for s, e in actor_spans)]
         dates = an.in_sentence(an.dates, sent)
-        modality = _modality(an, sent, triggers, counts)
+        modality, governed = _modality(an, sent, triggers, counts)
+        if modality == "asserted" and governed:
+            # keep only the event words the sentence asserts ("اعتقال 11 … يشتبه في ضلوعهم بأعمال شغب")
+            triggers = [t for t in triggers if t.start not in governed]
         past = any(getattr(d.value, "is_past_reference", False) for d in dates) and not any(
             _is_recent(d) for d in dates)
         if past and modality == "asserted":
@@ -95,20 +98,22 @@ def _is_recent(d: Mention) -> bool:
 PAST_DATE_WINDOW_TOKENS = 8    # "اعتداءات 13 تشرين الثاني 2015": an old date this close to an event word dates it
 
 
-def _modality(an: Analysis, sent: Sentence, triggers: list[Mention], counts: Counts) -> str:
-    """The sentence's modality: asserted unless every event word is governed by a cue or an old date."""
+def _modality(an: Analysis, sent: Sentence, triggers: list[Mention], counts: Counts) -> tuple[str, set[int]]:
+    """The sentence's modality — asserted unless every event word is governed by a cue or an old date — and
+    the starts of the event words that are governed (to drop from an asserted sentence)."""
     text = an.article.text[sent.start:sent.end].rstrip()
     if text.endswith(("؟", "?")):
-        return "hypothetical"        # a question asserts nothing
+        return "hypothetical", set()        # a question asserts nothing
     cues = an.in_sentence(an.cues, sent)
     for cue in cues:
         if cue.value.scope == "sentence":
-            return cue.value.modality
+            return cue.value.modality, set()
     anchors = triggers + counts.mentions
     if not anchors:
-        return "asserted"
+        return "asserted", set()
     old_dates = [d for d in an.in_sentence(an.dates, sent) if getattr(d.value, "is_past_reference", False)]
-    governed: list[str] = []
+    labels: list[str] = []
+    governed: set[int] = set()
     for a in anchors:
         label = None
         a_tok = an.token_at(a.start)
@@ -117,10 +122,12 @@ def _modality(an: Analysis, sent: Sentence, triggers: list[Mention], counts: Cou
                 label = cue.value.modality
         if label is None and any(abs(an.token_at(d.start) - a_tok) <= PAST_DATE_WINDOW_TOKENS for d in old_dates):
             label = "historical"
-        governed.append(label or "asserted")
-    if all(g != "asserted" for g in governed):
-        return Counter(governed).most_common(1)[0][0]
-    return "asserted"
+        labels.append(label or "asserted")
+        if label:
+            governed.add(a.start)
+    if all(g != "asserted" for g in labels):
+        return Counter(labels).most_common(1)[0][0], governed
+    return "asserted", governed
 
 
 def is_substantive(c: Candidate) -> bool:
