@@ -138,7 +138,7 @@ def ingest(sources: Sequence[str], store: EventStore, extractor: Extractor | Non
             continue
         totals["read"] += 1
         key, url = article_key_for(item.text), canonical_url(item.url)
-        reason = store.already_stored(key, url)
+        reason = store.already_stored(item, url)
         if reason:
             record(AddResult(key, stored=False, reason=reason), item.id)
         else:

@@ -175,3 +175,26 @@ def test_arabic_search_is_folded(db_url):
         add(store, "b", spec(town="الخالص", lat="33.8", lon="44.53"), outlet="B")
         assert [e.location for e in store.events(EventFilter(text="الخالص"))] == ["الخالص"]
         assert [e.location for e in store.events(EventFilter(text="الخالص".replace("ا", "أ", 1)))] == ["الخالص"]
+
+
+def _versions_in_order(url: str, order: list[str]) -> str:
+    texts = {
+        "v1": ("نسخة أولى " + spec(deaths="3"), "A"),
+        "v2": ("نسخة ثانية محدثة بعد ساعات مع حصيلة جديدة " + spec(deaths="5"), "A"),
+        "b": ("خبر آخر " + spec(deaths="4", actor2=""), "B"),
+        "near": ("خبر آخر " + spec(deaths="4", actor2="") + " تحديث", "C"),
+    }
+    with open_store(url) as store:
+        for name in order:
+            text, outlet = texts[name]
+            add(store, name, text, outlet=outlet, url="//a.example/story" if name.startswith("v") else "")
+        events = list(store.events())
+        assert len(events) == 1 and events[0].fatalities == 4 and events[0].extras["number_of_sources"] == 3
+        assert [c["fatalities"] for c in events[0].extras["claims"] if c["outlet"] == "A"] == [5]
+        return store.canonical_dump(include_revisions=False)
+
+
+def test_a_newer_version_under_the_same_url_replaces_the_old_in_any_order(db_url, tmp_path):
+    first = _versions_in_order(db_url, ["v1", "b", "near", "v2"])
+    assert _versions_in_order(str(tmp_path / "b.db"), ["v2", "near", "b", "v1"]) == first
+    assert _versions_in_order(str(tmp_path / "c.db"), ["b", "v1", "v2", "near"]) == first

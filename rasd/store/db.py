@@ -15,7 +15,7 @@ import json
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -228,17 +228,19 @@ class EventStore:
                                              reason="store error", error=f"{type(err).__name__}: {err}"))
         return results
 
-    def already_stored(self, article_key: str, canonical_url: str = "") -> str:
-        """Why an article with this text hash or canonical URL is not to be stored again ("" when it is new)."""
+    def already_stored(self, article: Article, canonical_url: str = "") -> str:
+        """Why `article` is not to be stored ("" when it is new, or a preferred version of a stored URL)."""
         with self.engine.connect() as conn:
-            return self._already_stored(conn, article_key, canonical_url)
+            return self._stored_version(conn, article, article_key_for(article.text), canonical_url)[0]
 
     def _add_article(self, conn: Connection, article: Article, events: Sequence[Event], canonical_url: str,
                      signature: Signature | None) -> AddResult:
         key = article_key_for(article.text)
-        reason = self._already_stored(conn, key, canonical_url)
+        reason, replaced = self._stored_version(conn, article, key, canonical_url)
         if reason:
             return AddResult(key, stored=False, reason=reason)
+        if replaced is not None:
+            self._remove_article(conn, replaced, key)
         if signature is None:
             signature = self.near_duplicates.signature(article.text)
         article_id = conn.execute(s.articles.insert().values(
@@ -253,15 +255,112 @@ class EventStore:
                          events_created=created, events_updated=updated, events_superseded=superseded)
 
     @staticmethod
-    def _already_stored(conn: Connection, key: str, canonical_url: str) -> str:
+    def _stored_version(conn: Connection, article: Article, key: str, canonical_url: str) -> tuple[str, int | None]:
+        """("reason", None) to skip; ("", id) to replace the stored version with that id; ("", None) if new.
+
+        The same text arriving under other metadata (an outlet filing one story in two sections) and several
+        texts under one canonical URL (an article updated after publication) are versions of one article; the
+        store keeps the one `_Version.preferred_to` prefers, whatever order they arrive in.
+        """
         a = s.articles.c
-        condition = a.article_key == key
-        if canonical_url:
-            condition = sa.or_(condition, a.canonical_url == canonical_url)
-        row = conn.execute(sa.select(a.article_key).where(condition).limit(1)).first()
-        if row is None:
-            return ""
-        return "already stored (same text)" if row.article_key == key else "already stored (same URL)"
+        columns = (a.id, a.article_key, a.published, sa.func.length(a.text).label("length"), a.external_id, a.url)
+        new = _Version(article.published, len(article.text), key, article.id[:512], article.url)
+        for condition, reason in ((a.article_key == key, "already stored (same text)"),
+                                  (a.canonical_url == canonical_url, "already stored (same URL)")):
+            if reason.endswith("URL)") and not canonical_url:
+                break
+            row = conn.execute(sa.select(*columns).where(condition).limit(1)).first()
+            if row is not None:
+                old = _Version(row.published, row.length, row.article_key, row.external_id, row.url)
+                return ("", row.id) if new.preferred_to(old) else (reason, None)
+        return "", None
+
+    def _remove_article(self, conn: Connection, article_id: int, replaced_by: str) -> None:
+        """Delete an article (replaced by a preferred version) and redo the merges and groups it took part in."""
+        group = conn.execute(sa.select(s.articles.c.near_duplicate_group).where(s.articles.c.id == article_id)
+                             ).scalar_one()
+        removed = conn.execute(sa.select(s.claims.c.cluster_key, s.claims.c.place_id, s.claims.c.actor1,
+                                         s.claims.c.actor2).where(s.claims.c.article_id == article_id)).all()
+        conn.execute(s.mentions.delete().where(s.mentions.c.article_id == article_id))
+        conn.execute(s.claims.delete().where(s.claims.c.article_id == article_id))
+        conn.execute(s.article_bands.delete().where(s.article_bands.c.article_id == article_id))
+        conn.execute(s.articles.delete().where(s.articles.c.id == article_id))
+        self._regroup_near_duplicates(conn, group)
+        for cluster in sorted({r.cluster_key for r in removed}):
+            self._recluster(conn, cluster, replaced_by)
+        self._refresh_places(conn, sorted({r.place_id for r in removed if r.place_id is not None}))
+        self._refresh_actors(conn, sorted({name for r in removed for name in (r.actor1, r.actor2) if name}))
+
+    def _refresh_places(self, conn: Connection, place_ids: Sequence[int]) -> None:
+        """Rebuild place rows from the claims still naming them (or drop them), as if the removed never came."""
+        for place_id in place_ids:
+            records = conn.execute(sa.select(s.claims.c.record).where(s.claims.c.place_id == place_id)).scalars()
+            events = [event_from_json(r) for r in records]
+            used_by_events = conn.execute(sa.select(s.events.c.id).where(s.events.c.place_id == place_id)
+                                          .limit(1)).first()
+            if not events and not used_by_events:
+                conn.execute(s.places.delete().where(s.places.c.id == place_id))
+                continue
+            conn.execute(s.places.update().where(s.places.c.id == place_id).values(
+                location_ar=min((e.location_ar for e in events if e.location_ar), default=None),
+                geo_precision=min((e.geo_precision for e in events if e.geo_precision is not None), default=None)))
+
+    def _refresh_actors(self, conn: Connection, names: Sequence[str]) -> None:
+        """Rebuild actor rows from the claims still naming them (or drop them)."""
+        c = s.claims.c
+        for name in names:
+            records = conn.execute(sa.select(c.record).where(sa.or_(c.actor1 == name, c.actor2 == name))).scalars()
+            seen_ar, seen_inter = [], []
+            for event in (event_from_json(r) for r in records):
+                for actor, actor_ar, inter in ((event.actor1, event.actor1_ar, event.inter1),
+                                               (event.actor2, event.actor2_ar, event.inter2)):
+                    if actor and actor[:512] == name:
+                        seen_ar += [actor_ar] if actor_ar else []
+                        seen_inter += [inter] if inter is not None else []
+            row = conn.execute(sa.select(s.actors.c.id).where(s.actors.c.name == name)).first()
+            if row is None:
+                continue
+            used_by_events = conn.execute(sa.select(s.events.c.id).where(
+                sa.or_(s.events.c.actor1_id == row.id, s.events.c.actor2_id == row.id)).limit(1)).first()
+            if not seen_ar and not seen_inter and not used_by_events and not self._actor_in_claims(conn, name):
+                conn.execute(s.actors.delete().where(s.actors.c.id == row.id))
+                continue
+            conn.execute(s.actors.update().where(s.actors.c.id == row.id).values(
+                name_ar=min(seen_ar, default=None), inter=min(seen_inter, default=None)))
+
+    @staticmethod
+    def _actor_in_claims(conn: Connection, name: str) -> bool:
+        c = s.claims.c
+        return conn.execute(sa.select(c.id).where(sa.or_(c.actor1 == name, c.actor2 == name)).limit(1)
+                            ).first() is not None
+
+    def _regroup_near_duplicates(self, conn: Connection, group: str) -> None:
+        rows = conn.execute(sa.select(s.articles.c.id, s.articles.c.article_key, s.articles.c.minhash)
+                            .where(s.articles.c.near_duplicate_group == group)).all()
+        signatures = {r.article_key: Signature.from_bytes(r.minhash) for r in rows if r.minhash}
+        components = _components(sorted(r.article_key for r in rows),
+                                 lambda x, y: x in signatures and y in signatures and
+                                 self.near_duplicates.is_near_duplicate(signatures[x], signatures[y]))
+        for component in components:
+            conn.execute(s.articles.update().where(s.articles.c.article_key.in_(component))
+                         .values(near_duplicate_group=min(component)))
+
+    def _recluster(self, conn: Connection, cluster: str, article_key: str) -> None:
+        """Split what is left of a component after a removal into its connected components and re-merge each."""
+        rows = conn.execute(
+            sa.select(s.claims.c.claim_key, s.claims.c.event_id, s.claims.c.record, s.articles.c.article_key)
+            .join(s.articles, s.articles.c.id == s.claims.c.article_id)
+            .where(s.claims.c.cluster_key == cluster)).all()
+        old_events = set(conn.execute(sa.select(s.events.c.event_id).where(s.events.c.cluster_key == cluster)
+                                      ).scalars())
+        claims = {r.claim_key: Claim(key=r.claim_key, article_key=r.article_key, event=event_from_json(r.record))
+                  for r in rows}
+        new_ids: set[str] = set()
+        for component in _components(sorted(claims), lambda x, y: compatible(claims[x], claims[y], self.policy)):
+            new_ids |= self._write_component(conn, [claims[k] for k in component], article_key)[0]
+        for gone in sorted(old_events - new_ids):
+            conn.execute(s.events.delete().where(s.events.c.event_id == gone))
+            self._log(conn, gone, "superseded", article_key, {"by": sorted(new_ids)})
 
     def _link_near_duplicates(self, conn: Connection, article_id: int, key: str,
                               signature: Signature) -> tuple[str, ...]:
@@ -326,9 +425,18 @@ class EventStore:
         place_key = event.gazetteer_id or "|".join(
             [event.country_code or event.country or "", event.admin1 or "", event.location or "", coords])
         place_key = place_key[:512]
-        row = conn.execute(sa.select(s.places.c.id).where(s.places.c.place_key == place_key)).first()
+        row = conn.execute(sa.select(s.places.c.id, s.places.c.location_ar, s.places.c.geo_precision)
+                           .where(s.places.c.place_key == place_key)).first()
         if row:
-            return row[0]
+            # Claims name one gazetteer place in different words and precisions: keep the smallest of each,
+            # so the table does not depend on ingest order.
+            best_ar = min((v for v in (row.location_ar, event.location_ar) if v), default=None)
+            best_precision = min((v for v in (row.geo_precision, event.geo_precision) if v is not None),
+                                 default=None)
+            if (best_ar, best_precision) != (row.location_ar, row.geo_precision):
+                conn.execute(s.places.update().where(s.places.c.id == row.id)
+                             .values(location_ar=best_ar, geo_precision=best_precision))
+            return row.id
         return conn.execute(s.places.insert().values(
             place_key=place_key, country=event.country, country_code=event.country_code, admin1=event.admin1,
             admin2=event.admin2, location=event.location, location_ar=event.location_ar, latitude=event.latitude,
@@ -395,33 +503,42 @@ class EventStore:
             groups.setdefault(find(member), set()).add(member)
 
         created = updated = superseded = 0
+        new_keys = {c.key for c in new_claims}
         for members in sorted(groups.values(), key=min):
-            old_clusters = sorted(m for m in members if m not in {c.key for c in new_claims})
+            old_clusters = sorted(m for m in members if m not in new_keys)
             rows = conn.execute(
                 sa.select(s.claims.c.claim_key, s.claims.c.event_id, s.claims.c.record, s.articles.c.article_key)
                 .join(s.articles, s.articles.c.id == s.claims.c.article_id)
                 .where(sa.or_(s.claims.c.cluster_key.in_(old_clusters),
-                              s.claims.c.claim_key.in_(sorted(m for m in members if m not in old_clusters))))
+                              s.claims.c.claim_key.in_(sorted(m for m in members if m in new_keys))))
             ).all()
             component = [Claim(key=r.claim_key, article_key=r.article_key, event=event_from_json(r.record))
                          for r in rows]
             old_events = {r.event_id for r in rows if r.event_id}
-            cluster = min(c.key for c in component)
-            blocks = partition(component, self.policy)
-            new_ids = set()
-            for block in blocks:
-                event = merge_block(block)
-                new_ids.add(event.event_id)
-                action = self._write_event(conn, event, cluster, article_key)
-                created += action == "created"
-                updated += action == "updated"
-                conn.execute(s.claims.update().where(s.claims.c.claim_key.in_([c.key for c in block]))
-                             .values(event_id=event.event_id, cluster_key=cluster))
+            new_ids, made, changed = self._write_component(conn, component, article_key)
+            created += made
+            updated += changed
             for gone in sorted(old_events - new_ids):
                 conn.execute(s.events.delete().where(s.events.c.event_id == gone))
                 self._log(conn, gone, "superseded", article_key, {"by": sorted(new_ids)})
                 superseded += 1
         return created, updated, superseded
+
+    def _write_component(self, conn: Connection, component: list[Claim],
+                         article_key: str) -> tuple[set[str], int, int]:
+        """Partition one connected component into events and write them: (their ids, created, updated)."""
+        cluster = min(c.key for c in component)
+        new_ids: set[str] = set()
+        created = updated = 0
+        for block in partition(component, self.policy):
+            event = merge_block(block)
+            new_ids.add(event.event_id)
+            action = self._write_event(conn, event, cluster, article_key)
+            created += action == "created"
+            updated += action == "updated"
+            conn.execute(s.claims.update().where(s.claims.c.claim_key.in_([c.key for c in block]))
+                         .values(event_id=event.event_id, cluster_key=cluster))
+        return new_ids, created, updated
 
     def _write_event(self, conn: Connection, event: Event, cluster: str, article_key: str) -> str:
         record = event_to_json(event)
@@ -550,6 +667,43 @@ class EventStore:
                         {"order": order, "event_id": r.event_id, "action": r.action, "article": r.article_key,
                          "detail": r.detail}, sort_keys=True, ensure_ascii=False))
         return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True, slots=True, order=False)
+class _Version:
+    published: date | None
+    length: int
+    key: str
+    external_id: str
+    url: str
+
+    def preferred_to(self, other: _Version) -> bool:
+        """Later publication, then longer text, then the smaller hash, id and URL (any total order would do)."""
+        mine = (self.published.isoformat() if self.published else "", self.length)
+        theirs = (other.published.isoformat() if other.published else "", other.length)
+        if mine != theirs:
+            return mine > theirs
+        return (self.key, self.external_id, self.url) < (other.key, other.external_id, other.url)
+
+
+def _components(keys: Sequence[str], linked: Any) -> list[list[str]]:
+    """Connected components of `keys` under the symmetric relation `linked`, each sorted, in key order."""
+    parent = {k: k for k in keys}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i, x in enumerate(keys):
+        for y in keys[i + 1:]:
+            if find(x) != find(y) and linked(x, y):
+                parent[find(y)] = find(x)
+    groups: dict[str, list[str]] = {}
+    for k in keys:
+        groups.setdefault(find(k), []).append(k)
+    return sorted((sorted(g) for g in groups.values()), key=lambda g: g[0])
 
 
 def _event_row(event: Event, day: tuple[int, int] | None, record: str) -> dict[str, Any]:
