@@ -50,6 +50,7 @@ class IngestSummary:
     articles_stored: int = 0
     duplicates: int = 0                 # same text or same canonical URL as a stored article
     near_duplicates: int = 0            # stored, but linked to a near-identical article
+    versions_replaced: int = 0          # stored in place of another version of the same article
     events_found: int = 0               # per-article events (claims) stored
     events_created: int = 0
     events_superseded: int = 0
@@ -119,6 +120,7 @@ def ingest(sources: Sequence[str], store: EventStore, extractor: Extractor | Non
             totals["created"] += result.events_created
             totals["superseded"] += result.events_superseded
             totals["near"] += bool(result.near_duplicate_of)
+            totals["replaced"] += result.replaced
         elif result.error:
             failed.append(Failed(source, "store", result.error))
         else:
@@ -157,6 +159,7 @@ def ingest(sources: Sequence[str], store: EventStore, extractor: Extractor | Non
     flush()
     return IngestSummary(articles_read=totals["read"], articles_stored=totals["stored"],
                          duplicates=totals["duplicates"], near_duplicates=totals["near"],
+                         versions_replaced=totals["replaced"],
                          events_found=totals["found"], events_created=totals["created"],
                          events_superseded=totals["superseded"], seconds=time.perf_counter() - started,
                          skipped=tuple(skipped), failed=tuple(failed),

@@ -187,7 +187,8 @@ def _versions_in_order(url: str, order: list[str]) -> str:
     with open_store(url) as store:
         for name in order:
             text, outlet = texts[name]
-            add(store, name, text, outlet=outlet, url="//a.example/story" if name.startswith("v") else "")
+            result = add(store, name, text, outlet=outlet, url="//a.example/story" if name.startswith("v") else "")
+            assert result.replaced == (name == "v2" and "v1" in order[:order.index(name)])
         events = list(store.events())
         assert len(events) == 1 and events[0].fatalities == 4 and events[0].extras["number_of_sources"] == 3
         assert [c["fatalities"] for c in events[0].extras["claims"] if c["outlet"] == "A"] == [5]

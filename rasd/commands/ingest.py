@@ -70,7 +70,8 @@ def run_ingest(sources: list[str], db: str | None, published: str | None, show_p
 
     err.print(f"{summary.articles_read} articles read in {summary.seconds:.1f} s "
               f"({summary.articles_per_second:.1f}/s): {summary.articles_stored} stored "
-              f"({summary.near_duplicates} near-duplicates of stored ones), {summary.duplicates} already stored, "
+              f"({summary.near_duplicates} near-duplicates of stored ones, {summary.versions_replaced} replacing "
+              f"another version), {summary.duplicates} already stored, "
               f"{summary.events_found} events found; the store now holds {counts.events} events "
               f"from {counts.articles} articles.")
     if summary.skipped or summary.failed or summary.duplicates:

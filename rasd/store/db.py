@@ -109,6 +109,7 @@ class AddResult:
     stored: bool                      # False when the article was already there
     reason: str = ""                  # why not stored
     error: str = ""                   # set when the store could not represent the article's events
+    replaced: bool = False            # True when it replaced a stored version of the same article
     claims: int = 0
     near_duplicate_of: tuple[str, ...] = ()
     events_created: int = 0
@@ -252,7 +253,8 @@ class EventStore:
         new_claims = self._insert_claims(conn, article, article_id, key, events)
         created, updated, superseded = self._merge(conn, new_claims, key)
         return AddResult(key, stored=True, claims=len(new_claims), near_duplicate_of=near,
-                         events_created=created, events_updated=updated, events_superseded=superseded)
+                         events_created=created, events_updated=updated, events_superseded=superseded,
+                         replaced=replaced is not None)
 
     @staticmethod
     def _stored_version(conn: Connection, article: Article, key: str, canonical_url: str) -> tuple[str, int | None]:
