@@ -437,7 +437,8 @@ def _read_warc(stream: BinaryIO, source: str, max_bytes: int) -> Iterator[Articl
             day = parse_published(record.rec_headers.get_header("WARC-Date"))
             produced += 1
             yield _html_article(text, where, url, day, require_arabic=True)
-    except (ArchiveLoadFailed, OSError, EOFError, ValueError) as err:
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError, AttributeError, TypeError, KeyError, IndexError,
+            zlib.error) as err:   # warcio fails on malformed records with assorted errors (no target URI: AttributeError)
         produced += 1
         yield Skipped(source, f"broken archive: {err}")
     if not produced:
