@@ -254,7 +254,7 @@ def test_writes_need_a_valid_token(env, method, path, body):
     missing = getattr(c, method)(path, **kwargs)
     assert missing.status_code == 401 and "token" in missing.json()["error"]
     wrong = getattr(c, method)(path, headers={"Authorization": "Bearer rasd_nope"}, **kwargs)
-    assert wrong.status_code == 403 and wrong.json()["status"] == 403
+    assert wrong.status_code == 403 and wrong.json()["status"] == 403 and "unknown" in wrong.json()["error"]
     revoke_token(env["store"].engine, "tester")
     revoked = getattr(c, method)(path, headers=env["auth"], **kwargs)
     assert revoked.status_code == 403
@@ -437,4 +437,26 @@ def test_correction_follows_an_event_the_store_merges_into_a_new_one(tmp_path):
         assert event["admin2"] == "Al-Muqdadiyah district", (order[0].article.id, first_ids, merged_ids)
         renamed.append(first_ids[0] != merged_ids[0])
     assert any(renamed), "one of the two orders makes the store give the merged event a new id"
+    store.close()
+
+
+def test_old_tokens_expire(tmp_path):
+    import sqlalchemy as sa
+    from datetime import datetime, timedelta, timezone
+
+    from rasd.api.tokens import check_token
+    store = open_api_store(tmp_path / "old.db")
+    secret = create_token(store.engine, "old")
+    assert check_token(store.engine, secret) == ("old", "")
+    with store.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE api_tokens SET created_at = :t"),
+                     {"t": datetime.now(timezone.utc) - timedelta(days=400)})
+    owner, why = check_token(store.engine, secret)
+    assert owner is None and "expired" in why
+    assert check_token(store.engine, secret, max_age=None) == ("old", "")
+    client = TestClient(create_app(ApiSettings(store=store)))
+    out = client.post("/api/events/x/reject", json={}, headers={"X-API-Token": secret})
+    assert out.status_code == 403 and "expired" in out.json()["error"]
+    lenient = TestClient(create_app(ApiSettings(store=store, token_max_age=timedelta(days=1000))))
+    assert lenient.post("/api/events/x/reject", json={}, headers={"X-API-Token": secret}).status_code == 404
     store.close()

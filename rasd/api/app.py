@@ -7,7 +7,7 @@ JSON ``{"error": "...", "status": N}``.
 
 import tempfile
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -21,7 +21,7 @@ from rasd.api import schemas as s
 from rasd.api.corrections import EDITABLE_FIELDS, EventState
 from rasd.api.repository import (AGGREGATE_KEYS, EventFilter, EventRepository, Extractor, InvalidCorrection,
                                  NotFound, StoredArticle)
-from rasd.api.tokens import token_owner
+from rasd.api.tokens import DEFAULT_TOKEN_MAX_AGE, check_token
 from rasd.model import Article
 from rasd.store.db import EventStore
 
@@ -42,6 +42,7 @@ class ApiSettings:
     store: EventStore
     read_requires_token: bool = False
     extractor: Extractor | None = None     # default: rasd.pipeline.extract_article
+    token_max_age: timedelta | None = DEFAULT_TOKEN_MAX_AGE   # older tokens are refused; None: never expire
 
 
 def static_dir() -> Path:
@@ -112,9 +113,9 @@ def create_app(settings: ApiSettings) -> FastAPI:
             raise HTTPException(401, "this endpoint needs an API token: send 'Authorization: Bearer TOKEN' "
                                      "(create one with `rasd token create NAME`)",
                                 headers={"WWW-Authenticate": "Bearer"})
-        owner = token_owner(settings.store.engine, secret)
+        owner, why = check_token(settings.store.engine, secret, settings.token_max_age)
         if owner is None:
-            raise HTTPException(403, "the API token is unknown or revoked", headers={"WWW-Authenticate": "Bearer"})
+            raise HTTPException(403, why, headers={"WWW-Authenticate": "Bearer"})
         return owner
 
     def reader(authorization: Annotated[str | None, Header()] = None,

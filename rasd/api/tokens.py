@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -12,6 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from rasd.api.tables import api_tokens
 
 TOKEN_PREFIX = "rasd_"
+# A token older than this is refused (create a new one); `rasd serve --token-days` changes it.
+DEFAULT_TOKEN_MAX_AGE = timedelta(days=365)
 
 
 class TokenError(ValueError):
@@ -58,11 +60,25 @@ def list_tokens(engine: Engine) -> list[TokenInfo]:
     return [TokenInfo(name=r.name, created_at=r.created_at, revoked=bool(r.revoked)) for r in rows]
 
 
-def token_owner(engine: Engine, secret: str) -> str | None:
+def token_owner(engine: Engine, secret: str, max_age: timedelta | None = DEFAULT_TOKEN_MAX_AGE) -> str | None:
     """The name of the live token whose secret this is, else None."""
+    owner, _ = check_token(engine, secret, max_age)
+    return owner
+
+
+def check_token(engine: Engine, secret: str,
+                max_age: timedelta | None = DEFAULT_TOKEN_MAX_AGE) -> tuple[str | None, str]:
+    """(owner, "") for a live token, else (None, why it is refused)."""
     if not secret:
-        return None
+        return None, "no token"
     with engine.connect() as conn:
-        row = conn.execute(select(api_tokens.c.name).where(api_tokens.c.token_hash == _hash(secret),
-                                                           api_tokens.c.revoked.is_(False))).first()
-    return row.name if row else None
+        row = conn.execute(select(api_tokens.c.name, api_tokens.c.created_at, api_tokens.c.revoked)
+                           .where(api_tokens.c.token_hash == _hash(secret))).first()
+    if row is None:
+        return None, "the API token is unknown"
+    if row.revoked:
+        return None, "the API token is revoked"
+    created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=timezone.utc)
+    if max_age is not None and datetime.now(timezone.utc) - created > max_age:
+        return None, f"the API token expired ({max_age.days} days after {created:%Y-%m-%d}); create a new one"
+    return row.name, ""

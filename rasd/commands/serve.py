@@ -15,6 +15,8 @@ def register(app: typer.Typer) -> None:
         host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
         port: int = typer.Option(8000, "--port", min=1, max=65535),
         read_token: bool = typer.Option(False, "--read-token", help="Also require an API token for reads."),
+        token_days: int = typer.Option(365, "--token-days", min=0,
+                                       help="Refuse tokens older than this many days (0: never expire)."),
         demo: bool = typer.Option(False, "--demo", help="First add the few demo articles (and their events) "
                                                         "that ship with rasd, so the dashboard has something "
                                                         "to show."),
@@ -34,7 +36,9 @@ def register(app: typer.Typer) -> None:
         except (ImportError, StoreError, OSError) as exc:
             err.print(f"[red]rasd serve:[/] cannot open the store: {exc}")
             raise typer.Exit(2)
-        app_ = create_app(ApiSettings(store=store, read_requires_token=read_token))
+        from datetime import timedelta
+        app_ = create_app(ApiSettings(store=store, read_requires_token=read_token,
+                                      token_max_age=timedelta(days=token_days) if token_days else None))
         if demo:
             added = fill_demo_store(app_.state.repository)
             err.print(f"demo: {len(added)} events added")
