@@ -19,7 +19,7 @@ from fastapi.staticfiles import StaticFiles
 
 from rasd.api import schemas as s
 from rasd.api.corrections import EDITABLE_FIELDS, EventState
-from rasd.api.repository import (AGGREGATE_KEYS, EventFilter, EventRepository, Extractor, InvalidCorrection,
+from rasd.api.repository import (EventFilter, EventRepository, Extractor, InvalidCorrection,
                                  NotFound, StoredArticle)
 from rasd.api.tokens import DEFAULT_TOKEN_MAX_AGE, check_token
 from rasd.model import Article
@@ -188,7 +188,6 @@ def create_app(settings: ApiSettings) -> FastAPI:
     def aggregates(f: Filters, by: Literal["day", "week", "month", "admin1", "country", "type", "actor"] = "day"
                    ) -> s.AggregateOut:
         """Events and fatalities per day, week, month, admin1, country, type or actor."""
-        assert by in AGGREGATE_KEYS
         return s.AggregateOut(by=by, buckets=[s.BucketOut(key=b.key, events=b.events, fatalities=b.fatalities)
                                               for b in repo.aggregate(f, by)])
 

@@ -8,12 +8,11 @@ corrected view of the whole store is computed once and cached until the store or
 """
 from __future__ import annotations
 
-import copy
 import hashlib
 import io
 import json
 import threading
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -494,6 +493,3 @@ def _iso(value: Any) -> str:
         return value.isoformat()
     return str(value) if value is not None else ""
 
-
-def states_copy(states: Iterable[EventState]) -> list[EventState]:
-    return [copy.deepcopy(s) for s in states]
