@@ -66,6 +66,7 @@ def analyse(article: Article) -> Analysis:
     an.casualties = find_casualty_words(norm, tokens)
     an.cues = find_cues(norm, tokens)
     an.sources = [m for m in an.sources if len(m.text) > SHORT_SOURCE_ALIAS or _after_agency_word(an, m)]
+    an.places = _drop_stray_places(an.places, an.actors)
     dateline_end = _dateline_end(article.text)
     an.places = [p for p in an.places if p.start >= dateline_end]
     an.places = _drop_overlapping(an.places, an.dates, an.sources, an.triggers, an.casualties, an.numbers,
@@ -81,6 +82,34 @@ def _dateline_end(text: str) -> int:
     not where the event happened."""
     m = _DATELINE.match(text)
     return m.end() if m else 0
+
+
+STRAY_PLACE_MAX_POPULATION = 100000
+
+
+def _drop_stray_places(places: list[Mention], actors: list[Mention]) -> list[Mention]:
+    """A small town in a country nothing else in the article points to is a homonym ("مقر" is not Muqur in
+    Afghanistan when the article is about Iraq): drop it unless a place-type word introduced it."""
+    names_by_country: dict[str, set[str]] = {}
+    for m in places:
+        for cc in {c.country_code for c in m.value.candidates}:
+            names_by_country.setdefault(cc, set()).add(m.text)
+    for m in actors:
+        for cc in (getattr(m.value, "country", None), getattr(m.value, "home_country", None)):
+            if cc:
+                names_by_country.setdefault(cc, set()).add("actor:" + m.text)
+    kept = []
+    for m in places:
+        ref = m.value
+        cands = ref.candidates
+        small = cands and all(c.level in ("populated", "site", "admin3", "admin2")
+                              and c.population < STRAY_PLACE_MAX_POPULATION
+                              for c in cands)
+        supported = any(names_by_country.get(c.country_code, set()) - {m.text} for c in cands)
+        if small and not (ref.typed_level or ref.site or ref.rural) and not supported:
+            continue
+        kept.append(m)
+    return kept
 
 
 SHORT_SOURCE_ALIAS = 3      # "واع", "وام": agency acronyms only count right after وكالة (else "وأم الكرامي" is WAM)
@@ -270,14 +299,28 @@ def _build_event(an: Analysis, d: Draft, ctx: PlaceContext, gazetteer, actors_kb
     if typing is None:
         return None
     # who
+    # an actor whose dead are counted is the target — unless both sides' dead are counted (a battle's toll)
+    armed_parts = [p for c in d.candidates for p in c.counts.killed_parts if p.side in ("state", "nonstate")]
+    victim_actor_ids = frozenset(getattr(p.actor, "id", "") for p in armed_parts if p.actor is not None) \
+        if len({p.side for p in armed_parts}) == 1 else frozenset()
     roles = assign_roles(an, d, victim_sides, armed_only=typing.event_type == "Battles",
-                         country_code=place.place.country_code)
+                         country_code=place.place.country_code, victim_actor_ids=victim_actor_ids)
     country_name = place.place.country if place.place.level != "country" else place.place.name_en
     actor1 = roles.actor1.value if roles.actor1 else None
     actor2 = roles.actor2.value if roles.actor2 else None
-    if typing.event_type == "Protests" and (actor1 is None or side_of(actor1) != "civilian"):
-        actor2 = actor1 if actor1 is not None and actor2 is None else actor2
-        actor1 = actors_kb.by_id("protesters_generic")
+    if typing.event_type == "Protests":
+        force = next((a for a in (actor1, actor2) if a is not None and side_of(a) != "civilian"), None)
+        protesters = actors_kb.by_id("protesters_generic")
+        if typing.sub_event_type == "Excessive force against protesters":
+            actor1, actor2 = force, protesters          # ACLED: the force acts on the protesters
+        else:
+            actor1, actor2 = protesters, force
+    elif typing.event_type == "Riots":
+        force = next((a for a in (actor1, actor2) if a is not None and side_of(a) != "civilian"), None)
+        actor1, actor2 = actors_kb.by_id("rioters_generic"), force
+    if actor1 is None and actor2 is not None and typing.event_type == "Battles" and side_of(actor2) == "nonstate":
+        # the dead are a non-state group's and no one else is named: the state's forces fought them
+        actor1 = actors_kb.military_of(place.place.country_code)
     if typing.event_type == "Violence against civilians" and (actor2 is None or side_of(actor2) != "civilian"):
         actor2 = actors_kb.by_id("civilians_generic")
         if actor1 is not None and side_of(actor1) == "civilian":

@@ -82,7 +82,7 @@ def plausible_in(actor, country_code: str | None) -> bool:
 
 
 def assign_roles(an: Analysis, d: Draft, victim_sides: set[str], armed_only: bool = False,
-                 country_code: str | None = None) -> Roles:
+                 country_code: str | None = None, victim_actor_ids: frozenset[str] = frozenset()) -> Roles:
     """``armed_only``: a battle is fought between armed actors; civilians and prisoners are not its sides."""
     attacker_cues, target_cues, _ = role_cues()
     prior = usual_attackers()
@@ -121,7 +121,14 @@ def assign_roles(an: Analysis, d: Draft, victim_sides: set[str], armed_only: boo
         if key in prior or getattr(m.value, "parent", None) in prior:
             att += 1.0
         scores[key] = [att, tgt]
-    # the victims' side is the target
+    # the victims' side is the target; an actor whose dead are counted ("مقتل 10 من ميليشيات الحوثي") most of all
+    for key in seen:
+        if key in victim_actor_ids:
+            scores[key][1] += 3
+    if len(seen) == 1:
+        (key, only), = seen.items()
+        if key in victim_actor_ids:
+            return Roles(None, only)
     for key, m in seen.items():
         side = side_of(m.value)
         if side in victim_sides and len(victim_sides) == 1:

@@ -100,9 +100,10 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
             continue
         if not (typed or rural or direction or site) and not _corroborated(norm, tokens, m, covered):
             continue
-        if glued and not typed and _is_common_surface_word(tokens[m.token_start].text) \
-                and not any(p.population >= _bare_place_rules()[0] for p in m.payloads):
-            continue      # "خسائر بشرية" is not ب + a village called شرية
+        if not typed and _is_common_surface_word(tokens[m.token_start].text) and m.token_end - m.token_start == 1 \
+                and not any(p.population >= _bare_place_rules()[0] or p.level in ("country", "admin1")
+                            for p in m.payloads):
+            continue      # "خسائر بشرية" is not ب + a village called شرية, "مقر" not Muqur
         covered.update(range(m.token_start, m.token_end))
         out.append(Mention(m.start, m.end, "PLACE", name,
                            PlaceRef(name, tuple(m.payloads), typed, bool(rural), direction, site, start)))
