@@ -318,6 +318,9 @@ def _build_event(an: Analysis, d: Draft, ctx: PlaceContext, gazetteer, actors_kb
     elif typing.event_type == "Riots":
         force = next((a for a in (actor1, actor2) if a is not None and side_of(a) != "civilian"), None)
         actor1, actor2 = actors_kb.by_id("rioters_generic"), force
+    if typing.event_type == "Explosions/Remote violence" and victim_sides == {"civilian"} and \
+            (actor2 is None or side_of(actor2) != "civilian"):
+        actor2 = actors_kb.by_id("civilians_generic")     # a strike that killed only civilians targeted them
     if actor1 is None and actor2 is not None and typing.event_type == "Battles" and side_of(actor2) == "nonstate":
         # the dead are a non-state group's and no one else is named: the state's forces fought them
         actor1 = actors_kb.military_of(place.place.country_code)
