@@ -79,7 +79,8 @@
     const points = [];
     for (const e of items) {
       if (e.latitude === null || e.longitude === null || e.latitude === undefined) continue;
-      const radius = 5 + 3 * Math.sqrt(e.fatalities || 0);
+      // Log scale, capped: one implausible count must not cover the map.
+      const radius = Math.min(5 + 4 * Math.log10(1 + (e.fatalities || 0)), 26);
       const colour = TYPE_COLOURS[e.event_type] || "#333";
       const marker = L.circleMarker([e.latitude, e.longitude], { radius, color: colour, weight: 1,
                                                                   fillColor: colour, fillOpacity: 0.55 });
@@ -95,15 +96,36 @@
     if (points.length) state.map.fitBounds(points, { padding: [30, 30], maxZoom: 7 });
   }
 
-  function continuousDays(buckets) {
-    // Days without events get an empty bar, so the time axis is even.
+  function addDays(key, n) {
+    const d = new Date(key + "T00:00:00Z");
+    d.setUTCDate(d.getUTCDate() + n);
+    return d.toISOString().slice(0, 10);
+  }
+
+  function trimmed(buckets) {
+    // The central 98% of events: a few misdated outliers (years away) must not flatten the chart.
+    const total = buckets.reduce((s, b) => s + b.events, 0);
+    let drop = Math.floor(total * 0.01);
+    let lo = 0, hi = buckets.length - 1, outside = 0;
+    for (let left = drop; lo < hi && buckets[lo].events <= left; lo++) { left -= buckets[lo].events; outside += buckets[lo].events; }
+    for (let right = drop; hi > lo && buckets[hi].events <= right; hi--) { right -= buckets[hi].events; outside += buckets[hi].events; }
+    return [buckets.slice(lo, hi + 1), outside];
+  }
+
+  function continuous(buckets, unit) {
+    // Periods without events get an empty bar, so the time axis is even (at most 1000 bars).
     if (buckets.length < 2) return buckets;
     const byKey = new Map(buckets.map(b => [b.key, b]));
+    const keyOf = d => unit === "month" ? d.toISOString().slice(0, 7) : d.toISOString().slice(0, 10);
+    const start = new Date((unit === "month" ? buckets[0].key + "-01" : buckets[0].key) + "T00:00:00Z");
+    const lastKey = buckets[buckets.length - 1].key;
     const out = [];
-    const last = new Date(buckets[buckets.length - 1].key + "T00:00:00Z");
-    for (let d = new Date(buckets[0].key + "T00:00:00Z"); d <= last && out.length <= 400; d.setUTCDate(d.getUTCDate() + 1)) {
-      const key = d.toISOString().slice(0, 10);
+    for (let d = start; out.length < 1000; ) {
+      const key = keyOf(d);
       out.push(byKey.get(key) || { key, events: 0, fatalities: 0 });
+      if (key >= lastKey) break;
+      if (unit === "month") d.setUTCMonth(d.getUTCMonth() + 1);
+      else d.setUTCDate(d.getUTCDate() + (unit === "week" ? 7 : 1));
     }
     return out;
   }
@@ -165,8 +187,16 @@
     const paged = new URLSearchParams(params); paged.set("limit", PAGE); paged.set("offset", state.offset);
     const [mapPage, tablePage, days] = await Promise.all([
       api("/api/events?" + all), api("/api/events?" + paged), api("/api/aggregates?by=day&" + params)]);
-    let buckets = continuousDays(days.buckets);
-    if (buckets.length > 120) buckets = (await api("/api/aggregates?by=week&" + params)).buckets;
+    const [central, outside] = trimmed(days.buckets);
+    let buckets = continuous(central, "day");
+    const within = list => list.filter(b => b.key >= central[0].key.slice(0, b.key.length) &&
+                                            b.key <= central[central.length - 1].key);
+    if (buckets.length > 120) {
+      const weeks = (await api("/api/aggregates?by=week&" + params)).buckets;
+      buckets = continuous(weeks.filter(b => b.key >= addDays(central[0].key, -6) && b.key <= central[central.length - 1].key), "week");
+    }
+    if (buckets.length > 120) buckets = continuous(within((await api("/api/aggregates?by=month&" + params)).buckets), "month");
+    $("#timeline-note").textContent = outside ? t("outside_timeline", { n: outside }) : "";
     drawMap(mapPage.items);
     drawTable(tablePage);
     drawTimeline(buckets);
