@@ -350,16 +350,18 @@ class EventStore:
     def _recluster(self, conn: Connection, cluster: str, article_key: str) -> None:
         """Split what is left of a component after a removal into its connected components and re-merge each."""
         rows = conn.execute(
-            sa.select(s.claims.c.claim_key, s.claims.c.event_id, s.claims.c.record, s.articles.c.article_key)
+            sa.select(s.claims.c.claim_key, s.claims.c.event_id, s.claims.c.cluster_key, s.claims.c.record,
+                      s.articles.c.article_key)
             .join(s.articles, s.articles.c.id == s.claims.c.article_id)
             .where(s.claims.c.cluster_key == cluster)).all()
+        current = {r.claim_key: (r.event_id, r.cluster_key) for r in rows}
         old_events = set(conn.execute(sa.select(s.events.c.event_id).where(s.events.c.cluster_key == cluster)
                                       ).scalars())
         claims = {r.claim_key: Claim(key=r.claim_key, article_key=r.article_key, event=event_from_json(r.record))
                   for r in rows}
         new_ids: set[str] = set()
         for component in _components(sorted(claims), lambda x, y: compatible(claims[x], claims[y], self.policy)):
-            new_ids |= self._write_component(conn, [claims[k] for k in component], article_key)[0]
+            new_ids |= self._write_component(conn, [claims[k] for k in component], article_key, current)[0]
         for gone in sorted(old_events - new_ids):
             conn.execute(s.events.delete().where(s.events.c.event_id == gone))
             self._log(conn, gone, "superseded", article_key, {"by": sorted(new_ids)})
@@ -509,7 +511,8 @@ class EventStore:
         for members in sorted(groups.values(), key=min):
             old_clusters = sorted(m for m in members if m not in new_keys)
             rows = conn.execute(
-                sa.select(s.claims.c.claim_key, s.claims.c.event_id, s.claims.c.record, s.articles.c.article_key)
+                sa.select(s.claims.c.claim_key, s.claims.c.event_id, s.claims.c.cluster_key, s.claims.c.record,
+                          s.articles.c.article_key)
                 .join(s.articles, s.articles.c.id == s.claims.c.article_id)
                 .where(sa.or_(s.claims.c.cluster_key.in_(old_clusters),
                               s.claims.c.claim_key.in_(sorted(m for m in members if m in new_keys))))
@@ -517,7 +520,8 @@ class EventStore:
             component = [Claim(key=r.claim_key, article_key=r.article_key, event=event_from_json(r.record))
                          for r in rows]
             old_events = {r.event_id for r in rows if r.event_id}
-            new_ids, made, changed = self._write_component(conn, component, article_key)
+            current = {r.claim_key: (r.event_id, r.cluster_key) for r in rows}
+            new_ids, made, changed = self._write_component(conn, component, article_key, current)
             created += made
             updated += changed
             for gone in sorted(old_events - new_ids):
@@ -526,9 +530,12 @@ class EventStore:
                 superseded += 1
         return created, updated, superseded
 
-    def _write_component(self, conn: Connection, component: list[Claim],
-                         article_key: str) -> tuple[set[str], int, int]:
-        """Partition one connected component into events and write them: (their ids, created, updated)."""
+    def _write_component(self, conn: Connection, component: list[Claim], article_key: str,
+                         current: dict[str, tuple[str | None, str]]) -> tuple[set[str], int, int]:
+        """Partition one connected component into events and write them: (their ids, created, updated).
+
+        `current` maps claim key → (event id, cluster key) as stored, so unchanged rows are not rewritten.
+        """
         cluster = min(c.key for c in component)
         new_ids: set[str] = set()
         created = updated = 0
@@ -538,16 +545,20 @@ class EventStore:
             action = self._write_event(conn, event, cluster, article_key)
             created += action == "created"
             updated += action == "updated"
-            conn.execute(s.claims.update().where(s.claims.c.claim_key.in_([c.key for c in block]))
-                         .values(event_id=event.event_id, cluster_key=cluster))
+            moved = [c.key for c in block if current.get(c.key) != (event.event_id, cluster)]
+            if moved:
+                conn.execute(s.claims.update().where(s.claims.c.claim_key.in_(moved))
+                             .values(event_id=event.event_id, cluster_key=cluster))
         return new_ids, created, updated
 
     def _write_event(self, conn: Connection, event: Event, cluster: str, article_key: str) -> str:
         record = event_to_json(event)
-        existing = conn.execute(sa.select(s.events.c.record).where(s.events.c.event_id == event.event_id)).first()
+        existing = conn.execute(sa.select(s.events.c.record, s.events.c.cluster_key)
+                                .where(s.events.c.event_id == event.event_id)).first()
         if existing is not None and existing.record == record:
-            conn.execute(s.events.update().where(s.events.c.event_id == event.event_id)
-                         .values(cluster_key=cluster))
+            if existing.cluster_key != cluster:
+                conn.execute(s.events.update().where(s.events.c.event_id == event.event_id)
+                             .values(cluster_key=cluster))
             return "unchanged"
         place_id = self._place_id(conn, event)
         actor1_id, actor2_id = self._actor_ids(conn, event)
