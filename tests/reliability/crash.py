@@ -125,7 +125,10 @@ def store_problems(db: str) -> list[str]:
 def count_rows(db: str, table: str) -> int:
     import sqlalchemy as sa
     from rasd.store.db import resolve_db_url
-    engine = sa.create_engine(resolve_db_url(db))
+    url = resolve_db_url(db)
+    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
+        return 0            # do not create the file: the ingest under test must be the one to create it
+    engine = sa.create_engine(url)
     try:
         with engine.connect() as conn:
             return int(conn.execute(sa.text(f"SELECT COUNT(*) FROM {table}")).scalar() or 0)
@@ -148,29 +151,50 @@ class KillRun:
     first_differences: tuple[str, ...] = ()
 
 
-def kill_once(corpus: Path, db: str, delay_s: float) -> tuple[bool, int, list[str]]:
-    """Start an ingest, SIGKILL it after ``delay_s`` seconds; return (finished first?, articles stored, problems)."""
+def kill_once(corpus: Path, db: str, delay_s: float, after_articles: int | None = None) -> tuple[bool, int, list[str]]:
+    """Start an ingest and SIGKILL it; return (finished first?, articles stored at the kill, problems).
+
+    With ``after_articles`` the kill comes ``delay_s`` seconds after the store first holds that many articles
+    (so it lands mid-ingest whatever the machine's speed); without it, ``delay_s`` after the start (which may
+    fall in start-up or in the schema migration).
+    """
     proc = subprocess.Popen(ingest_args(corpus, db), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             env=_env(), cwd=REPO, start_new_session=True)
+    finished = False
     try:
+        if after_articles is not None:
+            deadline = time.monotonic() + 900
+            while proc.poll() is None and time.monotonic() < deadline:
+                if count_rows(db, "articles") >= after_articles:
+                    break
+                time.sleep(0.05)
         proc.wait(timeout=delay_s)
         finished = True
     except subprocess.TimeoutExpired:
-        finished = False
-        os.killpg(proc.pid, signal.SIGKILL)      # the whole group: no child may finish the work behind our back
-        proc.wait()
+        pass
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)      # the whole group: no child may finish the work behind our back
+            proc.wait()
     return finished, count_rows(db, "articles"), store_problems(db)
 
 
 def kill_campaign(corpus: Path, new_db, runs: int, reference_dump: str, reference_seconds: float,
-                  seed: int = 1, log=None) -> list[KillRun]:
-    """``runs`` times: fresh store from ``new_db(i)``, ingest, SIGKILL at a random moment, check, re-run, compare."""
+                  seed: int = 1, log=None, reference_articles: int = 0) -> list[KillRun]:
+    """``runs`` times: fresh store from ``new_db(i)``, ingest, SIGKILL, check, re-run, compare with the reference.
+
+    One run in four is killed at a random moment of the whole run (start-up and migration included); the others
+    a fraction of a second after a random number of articles is stored, so they land mid-ingest.
+    """
     rng = random.Random(seed)
     results: list[KillRun] = []
     for i in range(runs):
         db = new_db(i)
-        delay = rng.uniform(0.3, reference_seconds * 1.05)
-        finished, stored, problems = kill_once(corpus, db, delay)
+        if i % 4 == 0 or reference_articles < 2:
+            delay, after = rng.uniform(0.3, reference_seconds), None
+        else:
+            delay, after = rng.uniform(0.0, 0.5), rng.randint(1, reference_articles - 1)
+        finished, stored, problems = kill_once(corpus, db, delay, after)
         rerun = run_ingest(corpus, db)
         dump = store_dump(db) if rerun.returncode == 0 else ""
         identical = rerun.returncode == 0 and dump == reference_dump
@@ -178,7 +202,8 @@ def kill_campaign(corpus: Path, new_db, runs: int, reference_dump: str, referenc
                          rerun.stderr[-600:], identical, () if identical else differences(reference_dump, dump))
         results.append(result)
         if log:
-            log(f"kill run {i}: killed after {delay:.1f} s with {stored} article(s) stored"
+            trigger = f"{delay:.1f} s after start" if after is None else f"{delay:.2f} s after {after} article(s)"
+            log(f"kill run {i}: killed {trigger}, {stored} article(s) stored"
                 f"{' (had already finished)' if finished else ''}; problems={problems or 'none'}; "
                 f"re-run exit {rerun.returncode}; identical to uninterrupted run: {identical}")
     return results

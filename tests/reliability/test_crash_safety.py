@@ -18,7 +18,7 @@ import pytest
 from . import crash
 from .support import LONG, assert_no_traceback
 
-KILL_RUNS = 20 if LONG else 4
+KILL_RUNS = 20 if LONG else 4      # runs 1-3 are killed mid-ingest, run 0 at a random moment
 PG_KILL_RUNS = 20 if LONG else 2
 CORPUS_ARTICLES = 40 if LONG else 12
 LOCK_WORDS = ("database is locked", "deadlock", "could not serialize", "lock timeout", "OperationalError")
@@ -35,7 +35,7 @@ def sqlite_reference(corpus, tmp_path_factory):
     dump, seconds, proc = crash.timed_reference(corpus, db)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert crash.count_rows(db, "articles") > 0 and crash.count_rows(db, "events") > 0
-    return dump, seconds
+    return dump, seconds, crash.count_rows(db, "articles")
 
 
 @pytest.fixture()
@@ -89,9 +89,9 @@ def _assert_campaign(results):
 
 
 def test_kill_minus_9_during_sqlite_ingest_then_rerun(corpus, sqlite_reference, tmp_path):
-    dump, seconds = sqlite_reference
+    dump, seconds, articles = sqlite_reference
     results = crash.kill_campaign(corpus, lambda i: str(tmp_path / f"kill{i}.db"), KILL_RUNS, dump, seconds,
-                                  seed=11)
+                                  seed=11, reference_articles=articles)
     _assert_campaign(results)
     # the kills must have landed mid-ingest at least once, or the test proved nothing
     assert any(not r.exited_before_kill for r in results)
@@ -101,7 +101,8 @@ def test_kill_minus_9_during_postgresql_ingest_then_rerun(corpus, pg_schemas):
     reference_db = pg_schemas.new()
     dump, seconds, proc = crash.timed_reference(corpus, reference_db)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    results = crash.kill_campaign(corpus, pg_schemas.new, PG_KILL_RUNS, dump, seconds, seed=12)
+    results = crash.kill_campaign(corpus, pg_schemas.new, PG_KILL_RUNS, dump, seconds, seed=12,
+                                  reference_articles=crash.count_rows(reference_db, "articles"))
     _assert_campaign(results)
 
 
@@ -122,7 +123,7 @@ def test_two_ingests_at_once_on_one_sqlite_file(corpus, sqlite_reference, tmp_pa
     procs = crash.concurrent_ingests([corpus, corpus], db)
     _assert_concurrent_runs_clean(procs)
     assert crash.store_problems(db) == []
-    reference, _ = sqlite_reference
+    reference = sqlite_reference[0]
     assert crash.store_dump(db, include_revisions=False) == _without_revisions(reference)
 
 
