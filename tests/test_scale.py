@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -145,14 +146,29 @@ def test_iter_extracted_in_process_yields_articles_in_input_order(corpus, single
     assert _records_of(items) == (single_process, 2, 0)
 
 
+def test_in_order_keeps_input_order_and_reports_a_lost_partition():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from rasd.scale.runner import _in_order
+
+    def work(task):
+        if task.partition.index == 2:
+            raise MemoryError("worker lost")
+        time.sleep(0.02 * (5 - task.partition.index))      # later partitions finish first
+        return [task.partition.index]
+    tasks = [PartitionTask(Partition(i, f"s{i}.jsonl", 0, 1), "") for i in range(5)]
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        items = list(_in_order(tasks, lambda t: pool.submit(work, t), width=3))
+    assert items[:2] == [0, 1] and items[3:] == [3, 4]
+    assert isinstance(items[2], ArticleFailure) and "worker lost" in items[2].message
+
+
 def test_local_processes_equal_single_process(corpus, single_process, tmp_path):
     run = extract_partitioned(corpus, out_dir=tmp_path / "out", workers=2, partition_size=12)
     assert run.executor == "processes:2"
     assert run.failed_partitions == 0 and run.skipped == 2
     assert len({r.worker for r in run.results}) >= 1
     assert list(read_shards(tmp_path / "out")) == single_process
-    # the store's path: items back in input order through a window of 2 partitions
-    assert _records_of(iter_extracted(corpus, workers=2, partition_size=12, window=2)) == (single_process, 2, 0)
 
 
 def test_dask_local_cluster_equals_single_process(corpus, single_process, tmp_path):

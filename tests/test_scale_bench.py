@@ -100,11 +100,11 @@ def test_report_and_verdicts_flag_missed_targets():
     x = Pass("extraction", 100, 0, 0, 10, 300_000, 2.0, 1.0, 8.0, 20.0, 40.0)
     f = Pass("floor", 100, 0, 0, 0, 300_000, 0.05, 0.02, normalise_cpu_seconds=0.01)
     report = bench.BenchReport(("news.jsonl",), "abc123", "test machine", "2026-01-01T00:00:00+00:00",
-                               bench.Startup(0.5, 0.9, 0.01, 1.6, 150.0), f, x, (), ("rasd.pipeline.gone",),
+                               bench.Startup(0.5, 0.9, 0.01, 1.6, 150.0, None, 0.4, 0.7, 0.2), f, x, (), ("rasd.pipeline.gone",),
                                MemoryTrace(((0, 100.0), (100, 100.0)), 150.0))
     verdicts = {name: ok for name, _, _, ok in report.verdicts()}
     assert verdicts == {"throughput (1 core)": False, "cost over the floor": False,
-                        "start-up (import + KB)": False, "peak RSS": True, "memory while streaming": True}
+                        "start-up (import + KB, CPU)": False, "peak RSS": True, "memory while streaming": True}
     assert report.floor_ratio == pytest.approx(50.0)
     md = report_markdown(report)
     assert "commit abc123" in md and "| throughput (1 core) | ≥ 200 articles/s | 100.0 articles/s | **no** |" in md
