@@ -161,6 +161,14 @@ def test_offsets_point_into_the_original_text(tagger):
     assert any(t.startswith("دونالد") for t in texts)
 
 
+def test_clitics_and_punctuation_runs(tagger):
+    mentions = tagger.entities("زار كاليفورنيا ثم عاد إلى والعراق ------ وقال")
+    texts = {m.text for m in mentions}
+    assert "كاليفورنيا" in texts        # ك + الـ? no: the rest is not a known word, the span stays whole
+    assert "العراق" in texts
+    assert not any(set(t) <= set("-") for t in texts)
+
+
 def test_tag_tokens_gives_one_label_per_token(tagger):
     tokens = ["وقال", "دونالد", "ترامب", "في", "واشنطن", "."]
     labels = tagger.tag_tokens(tokens)

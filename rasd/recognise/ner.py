@@ -33,10 +33,11 @@ CLUSTERS_FILE = "ner.clusters.tsv"
 
 # Words and numbers as rasd.text.tokens tokenises them, plus each punctuation mark as its own token,
 # because every NER corpus keeps punctuation as tokens and the CRF uses it as context ("(", "-", "،").
-RUNTIME_TOKEN_RE = re.compile(TOKEN_RE.pattern + r"|[^\w\s]", re.UNICODE)
+# A run of one repeated mark ("-----", "...") is one token, as in the corpora.
+RUNTIME_TOKEN_RE = re.compile(TOKEN_RE.pattern + r"|([^\w\s])\1*", re.UNICODE)
 
 # Proclitic conjunction/preposition runs that, followed by the article, are stripped from an entity's
-# span ("والعراق" → "العراق"): with the article after them they cannot be part of a name.
+# span ("والعراق" → "العراق") when what remains is a known word ("كاليفورنيا" stays whole).
 _PROCLITIC_BEFORE_ARTICLE = re.compile(r"^(?:[وف]?[بك]|[وف])(?=ال..)")
 
 
@@ -333,8 +334,10 @@ class NerTagger:
             for span in bio_spans(labels):
                 first, last = matches[span.start], matches[span.end - 1]
                 start = first.start()
+                if all(not c.isalnum() for c in norm.text[start:last.end()]):
+                    continue        # a run of punctuation is never a name
                 clitics = _PROCLITIC_BEFORE_ARTICLE.match(first.group())
-                if clitics:
+                if clitics and first.group()[clitics.end():] in clusters():
                     start += clitics.end()
                 s, e = norm.span_to_original(start, last.end())
                 mentions.append(Mention(s, e, "NER", text[s:e], span.type))
