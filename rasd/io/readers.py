@@ -363,7 +363,11 @@ def _json_article(obj: object, where: str, published: date | None) -> ArticleOrS
 def _read_feed(data: bytes, source: str, published: date | None) -> Iterator[ArticleOrSkip]:
     """RSS/Atom: one article per entry, from the entry's content (or summary) — linked pages are not fetched."""
     import feedparser
-    feed = feedparser.parse(data)
+    try:
+        feed = feedparser.parse(data)
+    except (UnicodeError, LookupError, ValueError) as err:   # e.g. a non-UTF-8 byte in the XML encoding name
+        yield Skipped(source, f"unparseable feed: {type(err).__name__}")
+        return
     if not feed.entries:
         yield Skipped(source, "feed without entries" if not feed.bozo else "unparseable feed")
         return
