@@ -100,6 +100,18 @@ def browser(tmp_path_factory):
         context.close()
 
 
+def _search(page, query: str, place: str | None) -> None:
+    """Search from the dashboard and wait until the table shows only rows at `place` (None: no rows)."""
+    page.fill("[data-testid=filter-q]", query)
+    page.click("[data-testid=apply-filters]")
+    if place is None:
+        page.wait_for_function("document.querySelectorAll('[data-testid=event-link]').length === 0")
+        return
+    page.wait_for_function(
+        "([place]) => { const rows = [...document.querySelectorAll('[data-testid=events-table] tbody tr')];"
+        " return rows.length > 0 && rows.every(r => r.textContent.includes(place)); }", arg=[place])
+
+
 def _shot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / name), full_page=True)
@@ -130,9 +142,8 @@ def test_dashboard_filter_event_evidence_and_correction(server, browser):
     page.wait_for_function("document.querySelectorAll('[data-testid=events-table] tbody tr').length < %d" % total)
     countries = page.locator("[data-testid=events-table] tbody tr td:nth-child(3)").all_inner_texts()
     assert countries and all("Iraq" in c for c in countries)
-    page.fill("[data-testid=filter-q]", "المقدادية")
-    page.click("[data-testid=apply-filters]")
-    page.wait_for_function("document.querySelectorAll('[data-testid=events-table] tbody tr').length === 1")
+    _search(page, "المقدادية", "Muqdadiyah")
+    assert page.locator("[data-testid=event-link]").count() == 1
     _shot(page, "dashboard-filtered.png")
 
     # Open the event: its two sources, their claims, the Arabic text right-to-left with the evidence marked.
@@ -176,9 +187,8 @@ def test_example_article_evidence_is_highlighted(server, browser):
     page = browser.new_page()
     page.goto(server["url"] + "/#/")
     page.wait_for_selector("body[data-loaded=dashboard]")
-    page.fill("[data-testid=filter-q]", "غويران")
-    page.click("[data-testid=apply-filters]")
-    page.wait_for_function("document.querySelectorAll('[data-testid=event-link]').length === 1")
+    _search(page, "غويران", "Ghwayran")
+    assert page.locator("[data-testid=event-link]").count() == 1
     page.click("[data-testid=event-link]")
     page.wait_for_selector("body[data-loaded=event]")
     marked = page.locator("mark.evidence").all_inner_texts()
@@ -188,3 +198,53 @@ def test_example_article_evidence_is_highlighted(server, browser):
     assert marked == [ev.text for ev in ghwayran.evidence]
     assert all(example.article.text[ev.start:ev.end] == ev.text for ev in ghwayran.evidence)
     _shot(page, "event-example.png")
+
+
+def test_split_merge_and_reject_controls(server, browser):
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(server["url"] + "/#/")
+    page.wait_for_selector("body[data-loaded=dashboard]")
+    page.fill("#token", server["token"])
+    page.dispatch_event("#token", "change")
+    _search(page, "المقدادية", "Muqdadiyah")
+    assert page.locator("[data-testid=event-link]").count() == 1
+    page.click("[data-testid=event-link]")
+    page.wait_for_selector("body[data-loaded=event]")
+    original = page.locator("[data-testid=field-event_id]").inner_text()
+
+    # Split one source off: the page moves to the new event, which names where it came from.
+    page.check("#split-articles input[value=demo-muqdadiya-a]")
+    page.click("[data-testid=split]")
+    page.wait_for_function("document.querySelector('[data-testid=field-split_from]') && "
+                           "document.querySelector('[data-testid=field-split_from]').textContent === %s"
+                           % json.dumps(original))
+    new = page.locator("[data-testid=field-event_id]").inner_text()
+    assert new != original
+    assert page.locator("[data-testid=article-text]").count() == 1
+    assert page.locator("#split-form").is_hidden()          # one source left: nothing to split
+
+    # Merge the original back into this one: both sources again, the original marked as merged.
+    page.fill("[data-testid=merge-others]", original)
+    page.click("[data-testid=merge]")
+    page.wait_for_function("document.querySelectorAll('[data-testid=article-text]').length === 2")
+    page.goto(server["url"] + "/#/event/" + original)
+    page.wait_for_selector("body[data-loaded=event]")
+    assert new in page.locator("[data-testid=event-status]").inner_text()
+
+    # Reject the Tripoli event: it leaves the dashboard's table.
+    page.goto(server["url"] + "/#/")
+    page.wait_for_selector("body[data-loaded=dashboard]")
+    _search(page, "طرابلس", "Tripoli")
+    assert page.locator("[data-testid=event-link]").count() == 1
+    page.click("[data-testid=event-link]")
+    page.wait_for_selector("body[data-loaded=event]")
+    page.fill("#reject-form input[name=reason]", "test: not an event")
+    page.click("[data-testid=reject]")
+    page.wait_for_function("document.querySelector('[data-testid=event-status]').classList.contains('status-rejected')")
+    _shot(page, "event-rejected.png")
+    page.goto(server["url"] + "/#/")
+    page.wait_for_selector("body[data-loaded=dashboard]")
+    _search(page, "طرابلس", None)
+    assert not errors, errors

@@ -270,6 +270,7 @@
     }
     for (const name of EDITABLE) editSelect.append(el("option", { value: name, text: name }));
     if (chosen) editSelect.value = chosen;
+    $("[data-testid=edit-value]").value = fieldValue(e[editSelect.value]);
 
     const claims = $("#claims");
     claims.replaceChildren();
@@ -293,6 +294,8 @@
         el("p", { class: "meta", text: [a.outlet, a.published, a.article_id].filter(Boolean).join(" · ") }),
         highlighted(a.text || "", spans)));
     }
+    // A split moves some, not all, sources: it needs at least two.
+    $("#split-form").hidden = (e.article_ids || []).length < 2;
     for (const articleId of e.article_ids || []) {
       split.append(el("label", { class: "split-choice" },
         el("input", { type: "checkbox", name: "article_ids", value: articleId }), " " + articleId));
@@ -324,6 +327,9 @@
   }
 
   function wireEventControls() {
+    $("[data-testid=edit-field]").addEventListener("change", ev => {
+      if (state.event) $("[data-testid=edit-value]").value = fieldValue(state.event.event[ev.target.value]);
+    });
     $("#edit-form").addEventListener("submit", ev => {
       ev.preventDefault();
       const form = new FormData(ev.target);
