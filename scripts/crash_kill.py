@@ -53,7 +53,8 @@ def _pg_factory(base: str):
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--articles", type=int, default=40, help="synthetic corpus size")
+    parser.add_argument("--articles", type=int, default=120,
+                        help="synthetic corpus size (over 50, the ingest commit batch, so kills fall between commits)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--pg", default="", help="a postgresql+psycopg:// URL; default: SQLite files")
     parser.add_argument("--concurrent", type=int, default=0, help="also run N two-process concurrent ingests")

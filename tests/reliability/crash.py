@@ -184,7 +184,8 @@ def kill_campaign(corpus: Path, new_db, runs: int, reference_dump: str, referenc
     """``runs`` times: fresh store from ``new_db(i)``, ingest, SIGKILL, check, re-run, compare with the reference.
 
     One run in four is killed at a random moment of the whole run (start-up and migration included); the others
-    a fraction of a second after a random number of articles is stored, so they land mid-ingest.
+    0-2 s after a random number of articles is stored. `rasd ingest` commits every 50 articles, so a corpus
+    larger than that (scripts/crash_kill.py uses 120) puts kills between commits, inside later batches.
     """
     rng = random.Random(seed)
     results: list[KillRun] = []
@@ -193,7 +194,7 @@ def kill_campaign(corpus: Path, new_db, runs: int, reference_dump: str, referenc
         if i % 4 == 0 or reference_articles < 2:
             delay, after = rng.uniform(0.3, reference_seconds), None
         else:
-            delay, after = rng.uniform(0.0, 0.5), rng.randint(1, reference_articles - 1)
+            delay, after = rng.uniform(0.0, 2.0), rng.randint(1, reference_articles - 1)
         finished, stored, problems = kill_once(corpus, db, delay, after)
         rerun = run_ingest(corpus, db)
         dump = store_dump(db) if rerun.returncode == 0 else ""
