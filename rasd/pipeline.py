@@ -211,8 +211,13 @@ def extract_article(article: Article, include_all: bool = False) -> list[Event]:
         if d.modality != "asserted" and not include_all:
             continue
         ev = _build_event(an, d, ctx, gazetteer, actors_kb, place_of)
-        if ev is not None:
-            events.append(ev)
+        if ev is None:
+            continue
+        if ev.modality == "asserted" and ev.confidence < MIN_CONFIDENCE:
+            if not include_all:
+                continue
+            ev.modality = "uncertain"
+        events.append(ev)
     return events
 
 
@@ -497,7 +502,8 @@ def _confidence(d: Draft, place: ResolvedPlace, when, source) -> float:
     score = 0.35
     if any(t.value.strength >= 2 for t in d.triggers()):
         score += 0.15
-    if any(c.counts.killed is not None or c.counts.injured is not None for c in d.candidates):
+    if any(c.counts.killed is not None or c.counts.injured is not None or c.counts.kidnapped is not None
+           or c.counts.arrested is not None for c in d.candidates):
         score += 0.15
     if place.geo_precision <= 2:
         score += 0.1
