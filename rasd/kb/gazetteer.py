@@ -371,7 +371,11 @@ def load_rules() -> _Rules:
     common = resources.files("rasd.kb").joinpath("data", COMMON_WORDS).read_text(encoding="utf-8")
     generated = [line.split("\t")[0] for line in common.splitlines()[1:]
                  if line and not line.startswith("#") and not line.startswith("name\t")]
-    return _Rules(ambiguous=frozenset(_key(n) for n in [*data["ambiguous_names"], *generated]),
+    # towns a reviewer confirmed the news names as places, whatever the generated counts say (the hand-made
+    # ambiguous_names still wins over this list)
+    reviewed = {_key(n) for n in data.get("reviewed_places") or ()}
+    return _Rules(ambiguous=frozenset({_key(n) for n in generated} - reviewed)
+                  | frozenset(_key(n) for n in data["ambiguous_names"]),
                   type_words={_key(k): v for k, v in data["place_type_words"].items()},
                   never=frozenset(_key(n) for n in data["never_places"]),
                   country_adjectives={_key(a): cc for cc, adjs in data["country_adjectives"].items()
