@@ -460,3 +460,10 @@ def test_old_tokens_expire(tmp_path):
     lenient = TestClient(create_app(ApiSettings(store=store, token_max_age=timedelta(days=1000))))
     assert lenient.post("/api/events/x/reject", json={}, headers={"X-API-Token": secret}).status_code == 404
     store.close()
+
+
+def test_article_search_treats_wildcards_literally(env):
+    c = env["client"]
+    assert c.get("/api/articles", params={"q": "%"}).json()["total"] == 0
+    assert c.get("/api/articles", params={"q": "_"}).json()["total"] == 0
+    assert c.get("/api/articles", params={"q": "تعز"}).json()["total"] == 1

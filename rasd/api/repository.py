@@ -217,7 +217,7 @@ class EventRepository:
         query = select(api_corrections).order_by(api_corrections.c.seq)
         if event_id is not None:
             query = query.where(or_(api_corrections.c.event_id == event_id,
-                                    api_corrections.c.payload.contains(json.dumps(event_id))))
+                                    api_corrections.c.payload.contains(json.dumps(event_id), autoescape=True)))
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
         return [Correction(seq=r.seq, event_id=r.event_id, action=r.action, payload=json.loads(r.payload),
@@ -291,8 +291,9 @@ class EventRepository:
         from rasd.store.schema import articles
         query = select(articles)
         if q:
-            query = query.where(or_(articles.c.title.contains(q), articles.c.external_id.contains(q),
-                                    articles.c.text.contains(q)))
+            query = query.where(or_(articles.c.title.contains(q, autoescape=True),
+                                    articles.c.external_id.contains(q, autoescape=True),
+                                    articles.c.text.contains(q, autoescape=True)))
         with self.engine.connect() as conn:
             total = conn.execute(select(func.count()).select_from(query.subquery())).scalar() or 0
             rows = conn.execute(query.order_by(articles.c.published.desc(), articles.c.id)
