@@ -113,7 +113,7 @@ def count_sentence(an: Analysis, sentence: Sentence) -> Counts:
                 used_numbers.add(id(before))
                 value = before.value.value
                 quantity = before
-            elif _strip_clitic(an.token_text(nxt)) in singular:
+            elif any(_strip_clitic(an.token_text(k)) in singular for k in _object_window(an, w, kind)):
                 value = 1
                 # "مقتل ضابط ومجند": one more for each singular joined by و
                 k = nxt + 1
@@ -163,6 +163,18 @@ def _count_before(an: Analysis, w: Mention, numbers: list[Mention], used: set[in
         if n.end <= w.start and id(n) not in used and 0 < w_tok - an.token_at(n.start) <= COUNT_SUBJECT_WINDOW:
             best = n
     return best
+
+
+def _object_window(an: Analysis, w: Mention, kind: str) -> range:
+    """Tokens where the victim noun of a casualty word may stand: right after it ("مقتل جندي"), or after the
+    doer for a verb ("اغتال مسلحون مجهولون يستقلون دراجة نارية إمام مسجد"), within the sentence."""
+    first = an.token_at(w.end)
+    width = 1 if kind == "killed" and not fold(w.text).startswith(("اغتال", "اعدم", "ذبح")) else COUNT_AFTER_WINDOW_OBJECT
+    sentence_end = an.sentences[an.sentence_of(w.start)].end
+    last = first
+    while last < min(first + width, len(an.tokens)) and an.token_starts[last] < sentence_end:
+        last += 1
+    return range(first, last)
 
 
 def _min(a: int | None, b: int) -> int:
