@@ -77,6 +77,7 @@ def count_sentence(an: Analysis, sentence: Sentence) -> Counts:
     for w in words:
         kind = w.value.kind
         quantity: Mention | None = None
+        victim_at: int | None = None
         if w.value.counted:
             # the number sits right before the noun, or is the noun itself (dual: "قتيلان")
             for n in numbers:
@@ -113,8 +114,10 @@ def count_sentence(an: Analysis, sentence: Sentence) -> Counts:
                 used_numbers.add(id(before))
                 value = before.value.value
                 quantity = before
-            elif any(_strip_clitic(an.token_text(k)) in singular for k in _object_window(an, w, kind)):
+            elif (noun := next((k for k in _object_window(an, w, kind)
+                                 if _strip_clitic(an.token_text(k)) in singular), None)) is not None:
                 value = 1
+                victim_at = an.token_starts[noun]
                 # "مقتل ضابط ومجند": one more for each singular joined by و
                 k = nxt + 1
                 while an.token_text(k).startswith("و") and _strip_clitic(an.token_text(k)[1:]) in singular:
@@ -124,7 +127,7 @@ def count_sentence(an: Analysis, sentence: Sentence) -> Counts:
             value = 1       # "سقوط قتيل": one
         if value is not None and kind in ("killed", "injured", "kidnapped"):
             side = _who_after(an, quantity.end)[0] if quantity is not None else \
-                _who_after(an, w.end)[0]
+                _who_after(an, victim_at if victim_at is not None else w.end)[0]
             if side and side != "unknown":
                 counts.victim_sides.add(side)
         if kind == "killed":
