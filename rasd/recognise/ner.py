@@ -4,7 +4,7 @@ The model is trained by ``rasd.train.ner.train`` on ANERcorp (minus the CAMeL La
 optionally NewsFANE and the Wojood sample, with their types mapped to ``PER``/``LOC``/``ORG``/``MISC``
 (see docs/models.md for why there is no separate ``GPE``: ANERcorp, the benchmark, folds GPE into LOC).
 
-The same ``sentence_features`` function builds the features at training and at run time, on the
+The same ``FeatureExtractor`` builds the features at training and at run time, on the
 *folded* form of each token (``rasd.text.normalise.fold``), so training and tagging cannot drift apart.
 Corpora keep proclitics attached to the word ("وبغداد") as raw news does, so run-time text is not
 split into clitics; clitic-stripped readings enter as features instead.
@@ -272,7 +272,7 @@ def propagate_within_document(sentences: Sequence[Sequence[str]],
             if new[i] != "O":
                 continue
             key = _stems(token_key(token))[-1]
-            if len(key) >= MIN_PROPAGATED_LENGTH and key in votes:
+            if len(key) >= MIN_PROPAGATED_LENGTH and key in votes and key.isalpha():
                 kind = votes[key].most_common(1)[0][0]
                 new[i] = ("I-" if i > 0 and new[i - 1][2:] == kind else "B-") + kind
         out.append(new)
