@@ -66,6 +66,8 @@ def analyse(article: Article) -> Analysis:
     an.casualties = find_casualty_words(norm, tokens)
     an.cues = find_cues(norm, tokens)
     an.sources = [m for m in an.sources if len(m.text) > SHORT_SOURCE_ALIAS or _after_agency_word(an, m)]
+    an.entities = _named_entities(article.text)
+    an.places = _reconcile_with_ner(an.places, an.entities, an.actors)
     an.places = _drop_stray_places(an.places, an.actors)
     dateline_end = _dateline_end(article.text)
     an.places = [p for p in an.places if p.start >= dateline_end]
@@ -82,6 +84,29 @@ def _dateline_end(text: str) -> int:
     not where the event happened."""
     m = _DATELINE.match(text)
     return m.end() if m else 0
+
+
+def _named_entities(text: str) -> list[Mention]:
+    """The trained NER tagger's entities (rasd/models); none when no model is installed."""
+    from rasd.recognise.ner import NerModelError, load_tagger
+    try:
+        return load_tagger().entities(text)
+    except (NerModelError, FileNotFoundError):
+        return []
+
+
+def _reconcile_with_ner(places: list[Mention], entities: list[Mention], actors: list[Mention]) -> list[Mention]:
+    """Gazetteer places inside a person's name go ("ميري ريجيف" is not Miri in Malaysia); locations the
+    gazetteer does not hold stay, by name, so an unknown village still reaches ``location_ar``."""
+    from rasd.recognise.places import PlaceRef
+    persons = [(e.start, e.end) for e in entities if e.value == "PER"]
+    kept = [p for p in places
+            if p.value.typed_level or p.value.site or not any(s <= p.start and p.end <= e for s, e in persons)]
+    taken = [(m.start, m.end) for m in kept + actors]
+    for e in entities:
+        if e.value in ("LOC", "GPE") and not any(s < e.end and e.start < t for s, t in taken):
+            kept.append(Mention(e.start, e.end, "PLACE", e.text, PlaceRef(e.text, ())))
+    return sorted(kept, key=lambda m: m.start)
 
 
 STRAY_PLACE_MAX_POPULATION = 100000
