@@ -12,8 +12,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, File, Form, Header, HTTPException, Query, Request, UploadFile
+from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
@@ -99,16 +100,19 @@ def create_app(settings: ApiSettings) -> FastAPI:
 
     # --- auth ------------------------------------------------------------------------------------------
 
-    def _token(authorization: str | None, x_api_token: str | None) -> str | None:
+    bearer = HTTPBearer(auto_error=False, description="A token from `rasd token create NAME`.")
+    api_key = APIKeyHeader(name="X-API-Token", auto_error=False, description="The same token, another header.")
+
+    def _token(credentials: HTTPAuthorizationCredentials | None, x_api_token: str | None) -> str | None:
         if x_api_token:
             return x_api_token.strip()
-        if authorization and authorization.lower().startswith("bearer "):
-            return authorization[7:].strip()
+        if credentials is not None and credentials.scheme.lower() == "bearer":
+            return credentials.credentials.strip()
         return None
 
-    def writer(authorization: Annotated[str | None, Header()] = None,
-               x_api_token: Annotated[str | None, Header()] = None) -> str:
-        secret = _token(authorization, x_api_token)
+    def writer(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)] = None,
+               x_api_token: Annotated[str | None, Depends(api_key)] = None) -> str:
+        secret = _token(credentials, x_api_token)
         if not secret:
             raise HTTPException(401, "this endpoint needs an API token: send 'Authorization: Bearer TOKEN' "
                                      "(create one with `rasd token create NAME`)",
@@ -118,12 +122,8 @@ def create_app(settings: ApiSettings) -> FastAPI:
             raise HTTPException(403, why, headers={"WWW-Authenticate": "Bearer"})
         return owner
 
-    def reader(authorization: Annotated[str | None, Header()] = None,
-               x_api_token: Annotated[str | None, Header()] = None) -> None:
-        if settings.read_requires_token:
-            writer(authorization, x_api_token)
-
-    Reader = Depends(reader)
+    # Reads carry the token dependency (and its security entry in /openapi.json) only when configured to.
+    read_guard = [Depends(writer)] if settings.read_requires_token else []
     Author = Annotated[str, Depends(writer)]
 
     def event_filter(
@@ -148,7 +148,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
 
     # --- reads -----------------------------------------------------------------------------------------
 
-    @app.get("/api/events", response_model=s.EventPage, dependencies=[Reader], responses=auth_errors,
+    @app.get("/api/events", response_model=s.EventPage, dependencies=read_guard, responses=auth_errors,
              tags=["events"])
     def list_events(f: Filters, offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
                     limit: Annotated[int, Query(ge=1, le=1000)] = 50) -> s.EventPage:
@@ -157,7 +157,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
         return s.EventPage(total=page.total, offset=page.offset, limit=page.limit,
                            items=[_event_out(x) for x in page.items])
 
-    @app.get("/api/events/{event_id}", response_model=s.EventDetail, dependencies=[Reader],
+    @app.get("/api/events/{event_id}", response_model=s.EventDetail, dependencies=read_guard,
              responses=auth_errors, tags=["events"])
     def get_event(event_id: str) -> s.EventDetail:
         """One event with each source's claim, the source articles' text and the revision log."""
@@ -178,12 +178,12 @@ def create_app(settings: ApiSettings) -> FastAPI:
         return s.EventDetail(event=_event_out(state), claims=claims, articles=articles,
                              revisions=repo.revisions(event_id))
 
-    @app.get("/api/events/{event_id}/revisions", dependencies=[Reader], responses=auth_errors, tags=["events"])
+    @app.get("/api/events/{event_id}/revisions", dependencies=read_guard, responses=auth_errors, tags=["events"])
     def event_revisions(event_id: str) -> list[dict[str, Any]]:
         """The event's revision log: the store's entries and every correction, with who and when."""
         return repo.revisions(event_id)
 
-    @app.get("/api/aggregates", response_model=s.AggregateOut, dependencies=[Reader], responses=auth_errors,
+    @app.get("/api/aggregates", response_model=s.AggregateOut, dependencies=read_guard, responses=auth_errors,
              tags=["events"])
     def aggregates(f: Filters, by: Literal["day", "week", "month", "admin1", "country", "type", "actor"] = "day"
                    ) -> s.AggregateOut:
@@ -191,7 +191,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
         return s.AggregateOut(by=by, buckets=[s.BucketOut(key=b.key, events=b.events, fatalities=b.fatalities)
                                               for b in repo.aggregate(f, by)])
 
-    @app.get("/api/export", dependencies=[Reader], responses=auth_errors, tags=["events"],
+    @app.get("/api/export", dependencies=read_guard, responses=auth_errors, tags=["events"],
              response_class=Response)
     def export(f: Filters, format: Literal["csv", "ucdp-csv", "geojson", "json", "jsonl", "parquet"] = "csv"
                ) -> Response:
@@ -200,7 +200,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
         return Response(repo.export(f, format), media_type=media_type,
                         headers={"Content-Disposition": f'attachment; filename="rasd-events.{suffix}"'})
 
-    @app.get("/api/articles", response_model=s.ArticlePage, dependencies=[Reader], responses=auth_errors,
+    @app.get("/api/articles", response_model=s.ArticlePage, dependencies=read_guard, responses=auth_errors,
              tags=["articles"])
     def list_articles(offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
                       limit: Annotated[int, Query(ge=1, le=1000)] = 50,
@@ -210,7 +210,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
         return s.ArticlePage(total=total, offset=offset, limit=limit,
                              items=[_article_out(a, with_text=False) for a in items])
 
-    @app.get("/api/articles/{article_id}", response_model=s.ArticleOut, dependencies=[Reader],
+    @app.get("/api/articles/{article_id}", response_model=s.ArticleOut, dependencies=read_guard,
              responses=auth_errors, tags=["articles"])
     def get_article(article_id: str) -> s.ArticleOut:
         """One article with its text (by the id it was given, or its text's SHA-256)."""
