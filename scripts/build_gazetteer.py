@@ -789,7 +789,10 @@ def common_words(shared: Path, recs: dict[str, Rec], capitals: frozenset[str] = 
         # reads as "ب" + a hamlet), so towns the news names often are cleared by hand (reviewed_places)
         small = (per_million >= 10 and not focus_admin1 and not big and "admin2" not in levels
                  and max(r.population for r in names[k]) < 20_000)
-        if ratio < limit or small:      # a hamlet named as often as a town is a word, whatever precedes it
+        # a frequent name of only foreign towns that are no big city is a word the news uses ("في بيان" is no
+        # visit to Bayan, Kuwait; "في إطار" none to Atar): "في" before a noun makes the place ratio unreliable
+        foreign = (per_million >= 10 and not big and all(r.country_code not in FOCUS for r in names[k]))
+        if ratio < limit or small or foreign:      # a hamlet named as often as a town is a word, whatever precedes it
             rows.append((k, per_million, ratio))
     rows.sort(key=lambda r: (-r[1], r[0]))
     header = ("# gazetteer_common_words.tsv — one-word place names the news mostly uses as ordinary words\n"
