@@ -85,6 +85,9 @@ class _Rules:
     never: frozenset[str]
     country_adjectives: dict[str, str]    # folded key → ISO2
     rescue: frozenset[str]            # type words that make an ambiguous name count
+    reviewed: frozenset[str] = frozenset()        # folded keys a reviewer confirmed as places
+    home_countries: frozenset[str] = frozenset()  # outside these, GeoNames hamlets need context (foreign_hamlets)
+    hamlet_max_population: int = 0
 
 
 def geo_precision(place: Place) -> int:
@@ -241,9 +244,18 @@ class Gazetteer:
 
     def is_ambiguous_common_word(self, name: str) -> bool:
         """True for names that are also everyday words (or too short to trust) and so need a place-type word
-        or their governorate nearby to count."""
+        or their governorate nearby to count. So are names held only by GeoNames hamlets outside the home
+        countries (a Persian village called "قوم" is no reason to read "قوم" as a place)."""
         k = _key(name)
-        return k in self._rules.ambiguous or len(k.replace(" ", "")) <= 2
+        if k in self._rules.ambiguous or len(k.replace(" ", "")) <= 2:
+            return True
+        rules = self._rules
+        if rules.hamlet_max_population and k not in rules.reviewed:
+            places = self._by_key.get(k)
+            return bool(places) and all(p.id.startswith("gn:") and p.level == "populated"
+                                        and p.country_code not in rules.home_countries
+                                        and p.population < rules.hamlet_max_population for p in places)
+        return False
 
     @cache
     def lexicon(self) -> PhraseLexicon[Place]:
@@ -374,13 +386,17 @@ def load_rules() -> _Rules:
     # towns a reviewer confirmed the news names as places, whatever the generated counts say (the hand-made
     # ambiguous_names still wins over this list)
     reviewed = {_key(n) for n in data.get("reviewed_places") or ()}
+    hamlets = data.get("foreign_hamlets") or {}
     return _Rules(ambiguous=frozenset({_key(n) for n in generated} - reviewed)
                   | frozenset(_key(n) for n in data["ambiguous_names"]),
                   type_words={_key(k): v for k, v in data["place_type_words"].items()},
                   never=frozenset(_key(n) for n in data["never_places"]),
                   country_adjectives={_key(a): cc for cc, adjs in data["country_adjectives"].items()
                                       for a in adjs},
-                  rescue=frozenset(_key(w) for w in data["rescue_type_words"]))
+                  rescue=frozenset(_key(w) for w in data["rescue_type_words"]),
+                  reviewed=frozenset(reviewed),
+                  home_countries=frozenset(hamlets.get("home_countries") or ()),
+                  hamlet_max_population=int(hamlets.get("max_population") or 0))
 
 
 @cache
