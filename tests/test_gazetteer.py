@@ -626,3 +626,12 @@ def test_artefact_small_and_fast():
     print(f"\ngazetteer: {size / 1e6:.2f} MB, {len(gaz)} places, loaded in {elapsed:.3f} s ({cpu:.3f} s CPU)")
     assert size < 5_000_000
     assert cpu < 1.0         # ~0.2 s CPU; wall time on a shared machine varies with its load
+
+
+def test_foreign_hamlets_need_context(gaz):
+    """A name held only by small GeoNames places outside the home countries counts only with context."""
+    assert gaz.lookup("زيارت") and all(p.country_code == "IR" and p.population < 20_000 for p in gaz.lookup("زيارت"))
+    assert gaz.is_ambiguous_common_word("زيارت")
+    assert not gaz.find_places("تمت زيارت المدينة")
+    assert not gaz.is_ambiguous_common_word("سيبوت")     # Sibut, CAR: 32,000 people
+    assert not gaz.is_ambiguous_common_word("القديح")    # hand-curated (places_extra.yaml), and reviewed
