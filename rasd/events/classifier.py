@@ -37,9 +37,9 @@ from rasd.text.tokens import strip_article, tokenize
 MODEL_FORMAT = "rasd-event-sentence-lr/1"
 MODEL_FILE = "events.json.gz"
 CHAR_NGRAMS = (3, 4)
-# Recommended cut (chosen on the tune split by scripts/tune_classifier_threshold.py); the model file may
-# carry its own, which wins.
-DEFAULT_THRESHOLD = 0.5
+# Recommended cut: best event F1 on the tune split with cross-fitted scores
+# (scripts/tune_classifier_threshold.py, docs/models.md); a model file may carry its own, which wins.
+DEFAULT_THRESHOLD = 0.3
 
 
 class ModelFormatError(ValueError):

@@ -280,6 +280,30 @@ def _vocabulary(rows: list[list[str]]) -> dict[str, int]:
     return {f: i for i, f in enumerate(kept)}
 
 
+def fit_model(data: list[LabelledSentence], features: list[list[str]], l2: float,
+              threshold: float = DEFAULT_THRESHOLD) -> dict:
+    """Both heads fitted on ``data`` (``features[i]`` are data[i]'s): the model file's content."""
+    import numpy as np
+    index = _vocabulary(features)
+    X = _matrix(features, index)
+    y = np.array([s.is_event for s in data])
+    w, b = fit_binary(X, y, l2)
+    positives = [i for i, s in enumerate(data) if s.is_event and s.event_type]
+    types = sorted({data[i].event_type for i in positives})
+    W, tb = fit_softmax(X[positives], np.array([types.index(data[i].event_type) for i in positives]),
+                        len(types), l2)
+    return {
+        "format": MODEL_FORMAT,
+        "threshold": threshold,
+        "features": sorted(index, key=index.get),
+        "event_weights": [round(float(v), 5) for v in w],
+        "event_bias": round(b, 5),
+        "types": types,
+        "type_weights": [[round(float(v), 5) for v in row] for row in W],
+        "type_bias": [round(float(v), 5) for v in tb],
+    }
+
+
 # --- the entry point ------------------------------------------------------------------------------
 
 def train(output_dir: Path | str, seed: int = 0, gold_dir: Path = DEV / "gold",
@@ -290,7 +314,6 @@ def train(output_dir: Path | str, seed: int = 0, gold_dir: Path = DEV / "gold",
     Returns the card: seed, data files with sha256, sentence counts, cross-validation figures, the
     chosen L2 strength, training seconds and the model's sha256.
     """
-    import numpy as np
     t0 = time.perf_counter()
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
@@ -303,33 +326,17 @@ def train(output_dir: Path | str, seed: int = 0, gold_dir: Path = DEV / "gold",
     features = [sentence_features(s.text) for s in data]
     cv = _cross_validate(features, data, seed)
     l2 = min(L2_GRID, key=lambda v: (cv[v]["log_loss"], v))
-    index = _vocabulary(features)
-    X = _matrix(features, index)
-    y = np.array([s.is_event for s in data])
-    w, b = fit_binary(X, y, l2)
-    positives = [i for i, s in enumerate(data) if s.is_event and s.event_type]
-    types = sorted({data[i].event_type for i in positives})
-    W, tb = fit_softmax(X[positives], np.array([types.index(data[i].event_type) for i in positives]),
-                        len(types), l2)
-    names = sorted(index, key=index.get)
-    model = {
-        "format": MODEL_FORMAT,
-        "threshold": threshold,
-        "features": names,
-        "event_weights": [round(float(v), 5) for v in w],
-        "event_bias": round(b, 5),
-        "types": types,
-        "type_weights": [[round(float(v), 5) for v in row] for row in W],
-        "type_bias": [round(float(v), 5) for v in tb],
-        "provenance": {"seed": seed, "l2": l2, "trainer": "rasd.train.events"},
-    }
+    model = fit_model(data, features, l2, threshold)
+    model["provenance"] = {"seed": seed, "l2": l2, "trainer": "rasd.train.events"}
+    names = model["features"]
+    positives = [s for s in data if s.is_event and s.event_type]
     model_path = output_dir / MODEL_FILE
     with open(model_path, "wb") as raw:
         # mtime=0 and no file name: the same model gives the same bytes (and sha256)
         with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as fh:
             fh.write(json.dumps(model, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     card = {
-        "model": str(model_path),
+        "model": _rel(model_path),
         "model_sha256": sha256(model_path),
         "model_bytes": model_path.stat().st_size,
         "seed": seed,
@@ -342,7 +349,7 @@ def train(output_dir: Path | str, seed: int = 0, gold_dir: Path = DEV / "gold",
         "sentences": {"gold": len(gold), "gold_positive": sum(s.is_event for s in gold),
                       "news_labels": len(news), "news_positive": sum(s.is_event for s in news)},
         "skipped": {**gold_skipped, **news_skipped},
-        "types": dict(Counter(data[i].event_type for i in positives)),
+        "types": dict(Counter(s.event_type for s in positives)),
         "features": len(names),
         "cross_validation": {str(k): v for k, v in cv.items()},
         "l2": l2,
