@@ -18,9 +18,9 @@ import pytest
 from . import crash
 from .support import LONG, assert_no_traceback
 
-KILL_RUNS = 20 if LONG else 4      # runs 1-3 are killed mid-ingest, run 0 at a random moment
+KILL_RUNS = 20 if LONG else 3      # runs 1-2 are killed after some articles are stored, run 0 at a random moment
 PG_KILL_RUNS = 20 if LONG else 2
-CORPUS_ARTICLES = 40 if LONG else 12
+CORPUS_ARTICLES = 120 if LONG else 10   # over 50 (the ingest commit batch) in the long run: kills between commits
 LOCK_WORDS = ("database is locked", "deadlock", "could not serialize", "lock timeout", "OperationalError")
 
 
