@@ -9,6 +9,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 
+MIN_ARABIC_SHARE = 0.2     # of letters: below it the article is not Arabic and is skipped with a reason
 FORMATS = ("table", "json", "jsonl", "csv", "ucdp-csv", "geojson", "parquet")
 
 
@@ -43,7 +44,7 @@ def register(app: typer.Typer) -> None:
 
 def run_extract(sources: list[str], published: str | None, fmt: str | None, output: Path | None,
                 include_all: bool, err: Console) -> int:
-    from rasd.io.readers import Skipped, read_articles
+    from rasd.io.readers import Skipped, arabic_share, read_articles
     from rasd.io.writers import write_events
     from rasd.pipeline import ExtractionError, extract_article, parse_published
 
@@ -60,26 +61,43 @@ def run_extract(sources: list[str], published: str | None, fmt: str | None, outp
         err.print(f"[red]rasd extract:[/] {exc}")
         return 2
 
-    events = []
-    articles = 0
+    stats = {"articles": 0, "undated": 0, "failed": 0, "events": 0}
     skipped: list[Skipped] = []
-    undated = 0
-    failed = 0
-    for source in sources:
-        for item in read_articles(source, published=pub):
-            if isinstance(item, Skipped):
-                skipped.append(item)
-                continue
-            articles += 1
-            if item.published is None:
-                undated += 1
-            try:
-                events.extend(extract_article(item, include_all=include_all))
-            except Exception as exc:  # one bad article must not stop a batch; it is counted and named
-                failed += 1
-                err.print(f"[yellow]rasd extract:[/] article {item.id}: extraction failed ({type(exc).__name__}: "
-                          f"{exc})")
-    if articles == 0:
+
+    def events_of_all():
+        """Stream: one article read, extracted and written at a time (memory stays flat on big inputs)."""
+        for source in sources:
+            for item in read_articles(source, published=pub):
+                if isinstance(item, Skipped):
+                    skipped.append(item)
+                    continue
+                if arabic_share(item.text) < MIN_ARABIC_SHARE:
+                    skipped.append(Skipped(item.id, "not Arabic text"))
+                    continue
+                stats["articles"] += 1
+                if item.published is None:
+                    stats["undated"] += 1
+                try:
+                    found = extract_article(item, include_all=include_all)
+                except Exception as exc:  # one bad article must not stop a batch; it is counted and named
+                    stats["failed"] += 1
+                    err.print(f"[yellow]rasd extract:[/] article {item.id}: extraction failed "
+                              f"({type(exc).__name__}: {exc})")
+                    continue
+                stats["events"] += len(found)
+                yield from found
+
+    if fmt == "table":
+        _print_table(list(events_of_all()), output)
+    elif fmt == "parquet":
+        write_events(events_of_all(), fmt, str(output))
+    elif output is not None:
+        with open(output, "w", encoding="utf-8", newline="") as fh:
+            write_events(events_of_all(), fmt, fh)
+    else:
+        write_events(events_of_all(), fmt, sys.stdout)
+        sys.stdout.flush()
+    if stats["articles"] == 0:
         reasons = "; ".join(f"{s.source}: {s.reason}" for s in skipped[:5]) or "no input"
         err.print(f"[red]rasd extract:[/] no article to read ({reasons})")
         return 2
@@ -87,22 +105,13 @@ def run_extract(sources: list[str], published: str | None, fmt: str | None, outp
         err.print(f"rasd extract: skipped {len(skipped)} input(s): "
                   + "; ".join(f"{s.source}: {s.reason}" for s in skipped[:5])
                   + (" …" if len(skipped) > 5 else ""))
-    if undated:
-        err.print(f"rasd extract: {undated} article(s) have no publication date: relative dates (أمس, الخميس …) "
-                  "are left unresolved (empty event_date, no time_precision); pass --published YYYY-MM-DD")
-    if fmt == "table":
-        _print_table(events, output)
-    elif output is not None and fmt != "parquet":
-        with open(output, "w", encoding="utf-8", newline="") as fh:
-            write_events(events, fmt, fh)
-    elif fmt == "parquet":
-        write_events(events, fmt, str(output))
-    else:
-        write_events(events, fmt, sys.stdout)
-        sys.stdout.flush()
-    if failed:
-        err.print(f"rasd extract: {failed} article(s) failed (see above)")
-    return 1 if failed and failed == articles else 0
+    if stats["undated"]:
+        err.print(f"rasd extract: {stats['undated']} article(s) have no publication date: relative dates "
+                  "(أمس, الخميس …) are left unresolved (empty event_date, no time_precision); "
+                  "pass --published YYYY-MM-DD")
+    if stats["failed"]:
+        err.print(f"rasd extract: {stats['failed']} article(s) failed (see above)")
+    return 1 if stats["failed"] and stats["failed"] == stats["articles"] else 0
 
 
 def _print_table(events, output: Path | None) -> None:
