@@ -172,6 +172,7 @@ def test_rasd_extract_processes_the_rest_of_a_bad_batch(batch):
     assert "m-good" in article_ids, "the good article in the middle of the batch was not processed"
     assert "before-huge" in article_ids and "after-huge" in article_ids
     assert peak_mib < MAX_RSS_MIB, f"peak memory {peak_mib:.0f} MiB"
+    print(f"\nrasd extract on the bad batch: peak RSS {peak_mib:.0f} MiB")
 
 
 def test_rasd_extract_on_only_bad_files_fails_clearly(tmp_path):
@@ -198,6 +199,7 @@ def test_rasd_ingest_stores_the_rest_of_a_bad_batch_and_counts_skips(batch, tmp_
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "skipped:" in proc.stderr and "not stored" in proc.stderr
     assert peak_mib < MAX_RSS_MIB, f"peak memory {peak_mib:.0f} MiB"
+    print(f"\nrasd ingest on the bad batch: peak RSS {peak_mib:.0f} MiB")
     with sqlite3.connect(db) as con:
         stored = con.execute("select count(*) from articles").fetchone()[0]
     assert stored >= 3          # the good text, the JSONL neighbours of the huge line, the feed entry …
