@@ -54,6 +54,8 @@ STAGES: tuple[tuple[str, str, str], ...] = (
     ("rasd.pipeline", "split_sentences", "segment sentences"),
     ("rasd.pipeline", "_lexicon_mentions", "recognise victims/sources"),
     ("rasd.pipeline", "_actor_mentions", "recognise actors"),
+    ("rasd.pipeline", "_named_entities", "recognise entities (NER, CRF)"),
+    ("rasd.pipeline", "_reconcile_with_ner", "recognise places: NER reconcile"),
     ("rasd.pipeline", "find_places", "recognise places"),
     ("rasd.recognise.numbers", "find_numbers", "recognise numbers"),
     ("rasd.recognise.dates", "find_dates", "recognise dates"),
