@@ -229,6 +229,7 @@ def extract_article(article: Article, include_all: bool = False) -> list[Event]:
     for c in candidates:
         if _is_summary(c):
             c.modality = "generic"
+    candidates = _screen_with_classifier(an, candidates)
     candidates = [part for c in candidates for part in _split_coordinated_places(an, c, gazetteer, ctx)]
     drafts = merge_candidates(candidates, place_of, country_of)
     events: list[Event] = []
@@ -244,6 +245,32 @@ def extract_article(article: Article, include_all: bool = False) -> list[Event]:
             ev.modality = "uncertain"
         events.append(ev)
     return events
+
+
+def _unmistakable(c: Candidate) -> bool:
+    """An event word, a recent date and a toll (or two armed sides) in one sentence: the rules need no second
+    opinion."""
+    strong = bool(c.triggers)
+    armed = {getattr(m.value, "id", m.text) for m in c.actors if side_of(m.value) != "civilian"}
+    toll = c.counts.killed is not None or c.counts.injured is not None or len(armed) >= 2
+    dated = any(getattr(d.value, "resolved", False) and not getattr(d.value, "is_past_reference", False)
+                for d in c.dates)
+    return strong and toll and dated
+
+
+def _screen_with_classifier(an: Analysis, candidates: list[Candidate]) -> list[Candidate]:
+    """The trained event-sentence classifier (rasd/models/events.*) marks asserted candidates it scores below
+    its threshold as background; without a shipped model the rules decide alone."""
+    from rasd.events.classifier import load_classifier
+    clf = load_classifier()
+    asserted = [c for c in candidates if c.modality == "asserted"]
+    if clf is None or not asserted:
+        return candidates
+    scores = clf.score([an.article.text[c.sentence.start:c.sentence.end] for c in asserted])
+    for c, p in zip(asserted, scores):
+        if p < clf.threshold and not _unmistakable(c):
+            c.modality = "background"
+    return candidates
 
 
 COORDINATION_GAP = re.compile(r"^\s*(?:،|,)?\s*(?:و|أو)?\s*$")

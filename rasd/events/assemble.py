@@ -77,6 +77,9 @@ def build_candidates(an: Analysis) -> list[Candidate]:
                   if not any(s <= p.start and p.end <= e and (e - s) > (p.end - p.start) for s, e in actor_spans)]
         dates = an.in_sentence(an.dates, sent)
         modality, governed = _modality(an, sent, triggers, counts)
+        # a condemned or reported attack is still the attack; only hypotheses, plans, denials, threats
+        # and old dates take an event word out of an asserted sentence
+        governed = {g: m for g, m in governed.items() if m != "statement"}
         if modality == "asserted" and governed:
             # keep only the event words the sentence asserts ("اعتقال 11 … يشتبه في ضلوعهم بأعمال شغب")
             triggers = [t for t in triggers if t.start not in governed]
@@ -98,22 +101,22 @@ def _is_recent(d: Mention) -> bool:
 PAST_DATE_WINDOW_TOKENS = 8    # "اعتداءات 13 تشرين الثاني 2015": an old date this close to an event word dates it
 
 
-def _modality(an: Analysis, sent: Sentence, triggers: list[Mention], counts: Counts) -> tuple[str, set[int]]:
+def _modality(an: Analysis, sent: Sentence, triggers: list[Mention], counts: Counts) -> tuple[str, dict[int, str]]:
     """The sentence's modality — asserted unless every event word is governed by a cue or an old date — and
     the starts of the event words that are governed (to drop from an asserted sentence)."""
     text = an.article.text[sent.start:sent.end].rstrip()
     if text.endswith(("؟", "?")):
-        return "hypothetical", set()        # a question asserts nothing
+        return "hypothetical", {}        # a question asserts nothing
     cues = an.in_sentence(an.cues, sent)
     for cue in cues:
         if cue.value.scope == "sentence":
-            return cue.value.modality, set()
+            return cue.value.modality, {}
     anchors = triggers + counts.mentions
     if not anchors:
-        return "asserted", set()
+        return "asserted", {}
     old_dates = [d for d in an.in_sentence(an.dates, sent) if getattr(d.value, "is_past_reference", False)]
     labels: list[str] = []
-    governed: set[int] = set()
+    governed: dict[int, str] = {}
     for a in anchors:
         label = None
         a_tok = an.token_at(a.start)
@@ -124,7 +127,7 @@ def _modality(an: Analysis, sent: Sentence, triggers: list[Mention], counts: Cou
             label = "historical"
         labels.append(label or "asserted")
         if label:
-            governed.add(a.start)
+            governed[a.start] = label
     if all(g != "asserted" for g in labels):
         return Counter(labels).most_common(1)[0][0], governed
     return "asserted", governed
@@ -185,10 +188,12 @@ def _same_event(d: Draft, c: Candidate, place_key, country_of) -> bool | None:
     if not _dates_compatible(d, c):
         return None
     if c_place is None:
-        # a sentence that adds a count, a source or a detail to the story just told
-        if distance <= 1 or _shares_actor(d, c) or not is_substantive(c):
+        # a sentence that adds a count, a source or a detail to the story just told; a new specific event
+        # word joins only the story it continues (same actors or a compatible kind), so long articles do not
+        # chain every sentence into one event
+        if not is_substantive(c) or _shares_actor(d, c):
             return True
-        return _types_compatible(d, c, same_place=False) or None
+        return (distance <= 1 and _types_compatible(d, c, same_place=False)) or None
     # the event so far had no place: this sentence gives it one
     return distance <= 1 or _shares_actor(d, c)
 

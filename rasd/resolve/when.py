@@ -46,12 +46,12 @@ class ResolvedDate:
 def _cues() -> tuple[frozenset[str], tuple[str, ...]]:
     with resources.files("rasd.resolve.data").joinpath("when.yaml").open(encoding="utf-8") as fh:
         data = yaml.safe_load(fh)
-    return frozenset(fold(w) for w in data["duration_units"]), tuple(data["statement_openers"])
+    return frozenset(fold(w) for w in data["duration_units"]), tuple(fold(w) for w in data["statement_openers"])
 
 
 def _is_report_date(text: str, m) -> bool:
     """"قال المرصد الجمعة إن …": the day of the statement, not of the event."""
-    after = text[m.end:m.end + 8].lstrip(" ،,")
+    after = fold(text[m.end:m.end + 8]).lstrip(" ،,")
     openers = _cues()[1]
     return after.startswith(tuple(o + " " for o in openers)) or after.startswith(":")
 
