@@ -5,12 +5,13 @@ under ../shared/data/news) share a cluster, so a person or place name never seen
 data still looks like the names that were. Method: left/right neighbour counts over the 3,000 most
 frequent words, positive PMI, truncated SVD to 100 dimensions, k-means into 1,024 and 128 clusters
 (seeded). Only word → cluster ids are written: no news text enters the repository.
-Usage: .venv/bin/python scripts/build_ner_clusters.py      (about 5 minutes on one core)
+Usage: .venv/bin/python scripts/build_ner_clusters.py [OUT]   (about 5 minutes on one core)
 """
 from __future__ import annotations
 
 import gzip
 import json
+import re
 import sys
 import time
 from collections import Counter
@@ -22,12 +23,17 @@ from scipy.sparse.linalg import svds
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from rasd.recognise.ner import RUNTIME_TOKEN_RE, token_key  # noqa: E402
+from rasd.recognise.ner import token_key  # noqa: E402
 from rasd.text.normalise import fold  # noqa: E402
+from rasd.text.tokens import TOKEN_RE  # noqa: E402
+
+# Version 1 of the clusters counted every punctuation mark as its own token (the tagger now reads a
+# run of one mark as one token); kept so that this script rebuilds the committed file exactly.
+CONTEXT_TOKEN_RE = re.compile(TOKEN_RE.pattern + r"|[^\w\s]", re.UNICODE)
 
 NEWS = ROOT.parent / "shared/data/news"
 FILES = ("ant-2018.jsonl.gz", "saudinewsnet-2015.jsonl.gz")
-OUT = ROOT / "rasd/models/ner.clusters.tsv"
+OUT = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "rasd/models/ner.clusters.tsv"
 MIN_COUNT = 8
 N_CONTEXT = 3000
 DIMS = 100
@@ -71,7 +77,7 @@ def main() -> None:
     sequences: list[list[str]] = []
     counts: Counter[str] = Counter()
     for text in documents():
-        toks = [token_key(m.group()) for m in RUNTIME_TOKEN_RE.finditer(fold(text))]
+        toks = [token_key(m.group()) for m in CONTEXT_TOKEN_RE.finditer(fold(text))]
         counts.update(toks)
         sequences.append(toks)
     print(f"{len(sequences)} texts, {sum(counts.values())} tokens, {time.time() - t0:.0f}s", flush=True)
