@@ -13,7 +13,8 @@ def _register_subapps() -> None:
     for module, name in (("rasd.commands.extract", None), ("rasd.commands.evaluate", None),
                          ("rasd.commands.ingest", None), ("rasd.commands.events", None),
                          ("rasd.commands.serve", None), ("rasd.commands.token", None),
-                         ("rasd.commands.bench", None), ("rasd.kb.cli", "kb")):
+                         ("rasd.commands.bench", None), ("rasd.kb.cli", "kb"),
+                         ("rasd.commands.train", None)):
         mod = importlib.import_module(module)
         if name is None:
             mod.register(app)

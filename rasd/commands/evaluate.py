@@ -52,12 +52,17 @@ def register(app: typer.Typer) -> None:
             typer.echo(format_errors(scores, texts))
 
     @evaluate_app.command("ner")
-    def evaluate_ner(test: Path = typer.Option(..., "--test", help="CoNLL file: ANERcorp CAMeL test split."),
+    def evaluate_ner(test: Optional[Path] = typer.Option(None, "--test",
+                                                         help="CoNLL file (default: ANERcorp CAMeL test split)."),
                      model: Optional[Path] = typer.Option(None, "--model", help="Model file (default: shipped)."),
+                     window: int = typer.Option(20, "--document-window",
+                                                help="Also score with document consistency over N sentences."),
                      ) -> None:
         """Entity-level NER precision/recall/F1 per type (conlleval semantics)."""
         from rasd.evaluate import ner
-        scores = ner.evaluate(model_path=model, test_path=test)
-        typer.echo(ner.format_scores(scores) if hasattr(ner, "format_scores") else str(scores))
+        kwargs = {"model": model, "document_window": window}
+        if test is not None:
+            kwargs["test"] = test
+        ner.ner_command(**kwargs)
 
     app.add_typer(evaluate_app, name="evaluate")
