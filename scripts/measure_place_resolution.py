@@ -1,0 +1,257 @@
+"""Measure place resolution on the real run-time path (issue 3's "done when" figures).
+
+Every figure goes through ``rasd.pipeline.analyse`` (gazetteer lexicon, context words, NER reconciliation,
+dateline and overlap rules) and ``rasd.resolve.geocode.resolve_mentions`` with ``article_context`` — exactly
+what the event assembler does for one place mention.
+
+Subcommands (all seeded, deterministic):
+
+  ner     NewsFANE (Population-Center, State-or-Province, County-or-District, Nation) and ANERcorp CAMeL test
+          (LOC): each corpus is cut into its sentences (NewsFANE) or 80-token windows (ANERcorp, no sentence
+          breaks), joined with spaces into an Article and analysed. A gold place entity counts as resolved when a
+          pipeline place mention overlaps it and resolve_mentions on that one mention returns a place. Prints the
+          shares and writes a seeded sample of 100 resolved entities to eval/kb/ner_sample.tsv with an empty
+          ``judgement`` column for the hand check (entity text only, no sentences).
+  news    Draws conflict articles about Iraq/Syria/Yemen/Libya/Palestine from ant-2018 (seeded; not in
+          eval/dev/gold; conflict = the pipeline finds a violence trigger; the article is "about" the country
+          when its most-named country among resolved places is one of the five) and writes
+          eval/kb/news_sample.tsv: article id, offsets and resolved place id of every place mention, judgement
+          empty. ``--show`` prints the texts with the mentions marked for the hand check (never written to disk).
+  report  Reads the judged TSVs and prints the figures (markdown) for docs/kb.md.
+  size    Artefact size, load time of load_gazetteer() + its lexicon, RSS.
+
+Judgements: ner_sample.tsv ``right`` / ``wrong`` / ``notplace`` (the gold entity is not a place in the sense
+of the gazetteer, e.g. an organisation). news_sample.tsv ``right`` (right unit at the precision the text
+allows) / ``wrong`` (wrong unit) / ``notplace`` (the mention is not a place here) / ``missed`` (a place the
+pipeline did not find; its offsets added by hand, ``-`` for the place id) / ``unresolved`` (found but no place
+returned).
+
+Usage: .venv/bin/python scripts/measure_place_resolution.py {ner,news,report,size} [--shared ../shared]
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import json
+import random
+import resource
+import sys
+import time
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from measure_gazetteer_coverage import entities, read_conll  # noqa: E402
+
+from rasd.model import Article  # noqa: E402
+
+NEWSFANE_LABELS = ("Nation", "State-or-Province", "County-or-District", "Population-Center")
+ANER_LABELS = ("LOC",)
+FOCUS = ("IQ", "SY", "YE", "LY", "PS")
+OUT = ROOT / "eval" / "kb"
+SAMPLE_SIZE = 100
+NER_SEED = 3
+NEWS_SEED = 3
+
+
+def _resolve_one(an, mention):
+    from rasd.kb.gazetteer import load_gazetteer
+    from rasd.resolve.geocode import article_context, resolve_mentions
+    return resolve_mentions(load_gazetteer(), [mention], article_context(an))
+
+
+def ner_rows(path: Path, labels: tuple[str, ...], corpus: str) -> tuple[list[dict], Counter]:
+    from rasd.pipeline import analyse
+    rows: list[dict] = []
+    counts: Counter = Counter()
+    for si, sent in enumerate(read_conll(path)):
+        offsets, pos = [], 0
+        for tok, _ in sent:
+            offsets.append((pos, pos + len(tok)))
+            pos += len(tok) + 1
+        text = " ".join(tok for tok, _ in sent)
+        ents = entities(sent, labels)
+        if not ents:
+            continue
+        an = analyse(Article(f"{corpus}-{si}", text))
+        for ent in ents:
+            s, e = offsets[ent.start][0], offsets[ent.end - 1][1]
+            counts["entities"] += 1
+            counts[f"entities:{ent.label}"] += 1
+            found = [m for m in an.places if m.start < e and s < m.end]
+            resolved = None
+            for m in found:
+                resolved = _resolve_one(an, m)
+                if resolved:
+                    break
+            if found:
+                counts["found"] += 1
+            if resolved:
+                counts["resolved"] += 1
+                counts[f"resolved:{ent.label}"] += 1
+                p = resolved.place
+                rows.append({"corpus": corpus, "sentence": si, "label": ent.label, "entity": ent.text,
+                             "place_id": p.id, "name_en": p.name_en, "country": p.country_code,
+                             "level": p.level, "judgement": ""})
+    return rows, counts
+
+
+def cmd_ner(shared: Path) -> None:
+    all_rows: list[dict] = []
+    for corpus, path, labels in (
+            ("newsfane", shared / "data/ner/newsfane/NewsFANE_Gold_2014_170K.txt", NEWSFANE_LABELS),
+            ("anercorp-test", shared / "data/ner/anercorp/ANERCorp_CamelLab_test.txt", ANER_LABELS)):
+        t = time.time()
+        rows, c = ner_rows(path, labels, corpus)
+        all_rows += rows
+        per_label = {lab: f"{c[f'resolved:{lab}']}/{c[f'entities:{lab}']}" for lab in labels}
+        print(json.dumps({"corpus": corpus, "entities": c["entities"], "found": c["found"],
+                          "resolved": c["resolved"], "resolved_share": round(c["resolved"] / max(1, c["entities"]), 3),
+                          "per_label": per_label, "seconds": round(time.time() - t, 1)}, ensure_ascii=False))
+    sample = random.Random(NER_SEED).sample(all_rows, min(SAMPLE_SIZE, len(all_rows)))
+    sample.sort(key=lambda r: (r["corpus"], r["sentence"]))
+    target = OUT / "ner_sample.tsv"
+    if target.exists():
+        print(f"{target} exists (judged?); not overwritten", file=sys.stderr)
+        target = OUT / "ner_sample.new.tsv"
+    _write(target, sample)
+
+
+def _write(path: Path, rows: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]), delimiter="\t", lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    print(f"wrote {len(rows)} rows to {path}", file=sys.stderr)
+
+
+def _excluded_ids() -> set[str]:
+    return {p.stem for p in (ROOT / "eval/dev/gold").glob("*.json")}
+
+
+def _articles(shared: Path):
+    skipped = 0
+    with gzip.open(shared / "data/news/ant-2018.jsonl.gz", "rt", encoding="utf-8") as f:
+        for line in f:
+            try:
+                d = json.loads(line)
+                yield Article(d["id"], d["text"], d.get("title", ""),
+                              date.fromisoformat(d["published"][:10]) if d.get("published") else None)
+            except (ValueError, KeyError, TypeError):
+                skipped += 1
+    if skipped:
+        print(f"skipped {skipped} malformed articles", file=sys.stderr)
+
+
+def draw_news(shared: Path, n: int, max_chars: int) -> list:
+    from rasd.pipeline import analyse
+    excluded = _excluded_ids()
+    pool = [a for a in _articles(shared) if a.id not in excluded and 200 <= len(a.text) <= max_chars]
+    random.Random(NEWS_SEED).shuffle(pool)
+    chosen = []
+    for a in pool:
+        an = analyse(a)
+        if not an.triggers:
+            continue
+        countries: Counter = Counter()
+        for m in an.places:
+            r = _resolve_one(an, m)
+            if r:
+                countries[r.place.country_code] += 1
+        if countries and countries.most_common(1)[0][0] in FOCUS:
+            chosen.append((a, an))
+            if len(chosen) == n:
+                break
+    return chosen
+
+
+def cmd_news(shared: Path, n: int, max_chars: int, show: bool) -> None:
+    rows = []
+    for a, an in draw_news(shared, n, max_chars):
+        marked = a.text
+        for m in sorted(an.places, key=lambda m: -m.start):
+            r = _resolve_one(an, m)
+            pid = f"{r.place.id}|{r.place.name_en}|{r.place.level}|{r.place.country_code}" if r else "-"
+            rows.append({"article": a.id, "start": m.start, "end": m.end, "place_id": r.place.id if r else "-",
+                         "judgement": "" if r else "unresolved"})
+            marked = marked[:m.start] + f"[[{m.start}:{marked[m.start:m.end]}→{pid}]]" + marked[m.end:]
+        if show:
+            print(f"\n##### {a.id}\n{marked}")
+    rows.sort(key=lambda r: (r["article"], r["start"]))
+    target = OUT / "news_sample.tsv"
+    if target.exists():
+        target = OUT / "news_sample.new.tsv"
+    _write(target, rows)
+
+
+def _read(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as f:
+        return list(csv.DictReader(f, delimiter="\t"))
+
+
+def cmd_report() -> None:
+    ner = _read(OUT / "ner_sample.tsv")
+    j = Counter(r["judgement"] for r in ner)
+    judged = sum(j.values()) - j[""]
+    print(f"NER sample: {len(ner)} resolved entities, judged {judged}: {dict(j)}")
+    if judged:
+        print(f"  right {j['right']}/{judged} = {j['right'] / judged:.0%}; "
+              f"right among real places {j['right']}/{judged - j['notplace']} = "
+              f"{j['right'] / max(1, judged - j['notplace']):.0%}")
+    for corpus in sorted({r["corpus"] for r in ner}):
+        cj = Counter(r["judgement"] for r in ner if r["corpus"] == corpus)
+        print(f"  {corpus}: {dict(cj)}")
+    news = _read(OUT / "news_sample.tsv")
+    k = Counter(r["judgement"] for r in news)
+    arts = len({r["article"] for r in news})
+    right, wrong, missed, notplace, unres = k["right"], k["wrong"], k["missed"], k["notplace"], k["unresolved"]
+    gold_places = right + wrong + missed + unres
+    predicted = right + wrong + notplace
+    print(f"news sample: {arts} articles, {len(news)} rows: {dict(k)}")
+    print(f"  recall of right-unit resolution {right}/{gold_places} = {right / max(1, gold_places):.1%}")
+    print(f"  precision of resolved mentions {right}/{predicted} = {right / max(1, predicted):.1%}")
+    focus = [r for r in news if r["place_id"].split(":")[0] in ("iq", "osy")
+             or r["place_id"][3:5] in FOCUS]
+    del focus   # country of a judged row is in the place id only when resolved; see docs/kb.md
+
+
+def cmd_size() -> None:
+    t0 = time.perf_counter()
+    from rasd.kb.gazetteer import load_gazetteer
+    t1 = time.perf_counter()
+    gaz = load_gazetteer()
+    t2 = time.perf_counter()
+    gaz.lexicon()
+    t3 = time.perf_counter()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"import_s": round(t1 - t0, 3), "load_gazetteer_s": round(t2 - t1, 3),
+                      "lexicon_build_s": round(t3 - t2, 3), "max_rss_mib": round(rss / 1024, 1)}))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("command", choices=("ner", "news", "report", "size"))
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--articles", type=int, default=25)
+    ap.add_argument("--max-chars", type=int, default=1500)
+    ap.add_argument("--show", action="store_true")
+    args = ap.parse_args(argv)
+    if args.command == "ner":
+        cmd_ner(args.shared)
+    elif args.command == "news":
+        cmd_news(args.shared, args.articles, args.max_chars, args.show)
+    elif args.command == "report":
+        cmd_report()
+    else:
+        cmd_size()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
