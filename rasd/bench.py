@@ -52,6 +52,7 @@ STAGES: tuple[tuple[str, str, str], ...] = (
     ("rasd.pipeline", "normalise", "normalise"),
     ("rasd.pipeline", "tokenize", "tokenise"),
     ("rasd.pipeline", "split_sentences", "segment sentences"),
+    ("rasd.pipeline", "split_clauses", "segment sentences"),
     ("rasd.pipeline", "_lexicon_mentions", "recognise victims/sources"),
     ("rasd.pipeline", "_actor_mentions", "recognise actors"),
     ("rasd.pipeline", "_named_entities", "recognise entities (NER, CRF)"),
