@@ -18,15 +18,18 @@ Subcommands (all seeded, deterministic):
           eval/kb/news_sample.tsv: article id, offsets and resolved place id of every place mention, judgement
           empty. ``--show`` prints the texts with the mentions marked for the hand check (never written to disk).
   report  Reads the judged TSVs and prints the figures (markdown) for docs/kb.md.
-  size    Artefact size, load time of load_gazetteer() + its lexicon, RSS.
+  size    Artefact size, load time of load_gazetteer() + its lexicon, RSS (fresh interpreters).
+  stats   `rasd kb stats` counts for the 15 focus countries.
 
 Judgements: ner_sample.tsv ``right`` / ``wrong`` / ``notplace`` (the gold entity is not a place in the sense
 of the gazetteer, e.g. an organisation). news_sample.tsv ``right`` (right unit at the precision the text
-allows) / ``wrong`` (wrong unit) / ``notplace`` (the mention is not a place here) / ``missed`` (a place the
-pipeline did not find; its offsets added by hand, ``-`` for the place id) / ``unresolved`` (found but no place
-returned).
+allows) / ``wrong`` (wrong unit) / ``notplace`` (the mention is not a place here) / ``adjective`` (a country
+adjective such as "الخارجية السورية" taken as the country) / ``missed`` (a place the pipeline did not find; its
+offsets added by hand, ``-`` for the place id) / ``unresolved`` (a real place found but no place returned) /
+``unresolved-notplace`` (a non-place found and not resolved: harmless); ``country`` is the true country of the
+place (``-`` for non-places), which selects the Iraq/Syria/Yemen/Libya/Palestine subset.
 
-Usage: .venv/bin/python scripts/measure_place_resolution.py {ner,news,report,size} [--shared ../shared]
+Usage: .venv/bin/python scripts/measure_place_resolution.py {ner,news,report,size,stats} [--shared ../shared]
 """
 from __future__ import annotations
 
@@ -208,35 +211,73 @@ def cmd_report() -> None:
         cj = Counter(r["judgement"] for r in ner if r["corpus"] == corpus)
         print(f"  {corpus}: {dict(cj)}")
     news = _read(OUT / "news_sample.tsv")
-    k = Counter(r["judgement"] for r in news)
-    arts = len({r["article"] for r in news})
-    right, wrong, missed, notplace, unres = k["right"], k["wrong"], k["missed"], k["notplace"], k["unresolved"]
-    gold_places = right + wrong + missed + unres
-    predicted = right + wrong + notplace
-    print(f"news sample: {arts} articles, {len(news)} rows: {dict(k)}")
-    print(f"  recall of right-unit resolution {right}/{gold_places} = {right / max(1, gold_places):.1%}")
-    print(f"  precision of resolved mentions {right}/{predicted} = {right / max(1, predicted):.1%}")
-    focus = [r for r in news if r["place_id"].split(":")[0] in ("iq", "osy")
-             or r["place_id"][3:5] in FOCUS]
-    del focus   # country of a judged row is in the place id only when resolved; see docs/kb.md
+    print(f"news sample: {len({r['article'] for r in news})} articles, {len(news)} rows")
+    for title, subset in (("all place mentions", news),
+                          ("in Iraq/Syria/Yemen/Libya/Palestine", [r for r in news if r["country"] in FOCUS])):
+        k = Counter(r["judgement"] for r in subset)
+        places = k["right"] + k["wrong"] + k["missed"] + k["unresolved"]      # real places in the text
+        resolved = k["right"] + k["wrong"] + k["notplace"] + k["adjective"]   # mentions given a place
+        print(f"  {title}: {dict(sorted(k.items()))}")
+        print(f"    recall (right unit / real place mentions) {k['right']}/{places} = {k['right'] / max(1, places):.1%}")
+        print(f"    precision (right unit / resolved mentions) {k['right']}/{resolved} = "
+              f"{k['right'] / max(1, resolved):.1%}; not counting country adjectives "
+              f"{k['right']}/{resolved - k['adjective']} = {k['right'] / max(1, resolved - k['adjective']):.1%}")
+        found = k["right"] + k["wrong"] + k["unresolved"]
+        print(f"    right among the real places the pipeline found {k['right']}/{found} = "
+              f"{k['right'] / max(1, found):.1%}")
 
 
-def cmd_size() -> None:
-    t0 = time.perf_counter()
+SIZE_PROBE = """
+import json, resource, time
+rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+t0 = time.perf_counter()
+from rasd.kb.gazetteer import load_gazetteer
+t1 = time.perf_counter()
+gaz = load_gazetteer()
+t2 = time.perf_counter()
+gaz.lexicon()
+t3 = time.perf_counter()
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"import_s": round(t1 - t0, 3), "load_gazetteer_s": round(t2 - t1, 3),
+                  "lexicon_build_s": round(t3 - t2, 3), "rss_before_mib": round(rss0 / 1024, 1),
+                  "max_rss_mib": round(rss / 1024, 1)}))
+"""
+
+
+def cmd_size(runs: int = 3) -> None:
+    """Each run is a fresh interpreter (the load is cached per process), as ``python -c`` would be."""
+    import subprocess
+    data = ROOT / "rasd" / "kb" / "data"
+    sizes = {p.name: p.stat().st_size for p in sorted(data.iterdir()) if p.is_file()}
+    print(json.dumps({"files_bytes": sizes, "total_bytes": sum(sizes.values())}))
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", SIZE_PROBE], cwd=ROOT, capture_output=True, text=True)
+        print(out.stdout.strip() or out.stderr.strip().splitlines()[-1])
+
+
+KB_FOCUS = ("IQ", "SY", "YE", "LY", "PS", "LB", "JO", "EG", "SD", "SO", "ML", "BF", "NE", "NG", "TD")
+
+
+def cmd_stats() -> None:
+    """``rasd kb stats`` (rasd.kb.stats.kb_stats) for the 15 focus countries, one markdown row per country."""
     from rasd.kb.gazetteer import load_gazetteer
-    t1 = time.perf_counter()
+    from rasd.kb.stats import kb_stats
     gaz = load_gazetteer()
-    t2 = time.perf_counter()
-    gaz.lexicon()
-    t3 = time.perf_counter()
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"import_s": round(t1 - t0, 3), "load_gazetteer_s": round(t2 - t1, 3),
-                      "lexicon_build_s": round(t3 - t2, 3), "max_rss_mib": round(rss / 1024, 1)}))
+    rows = kb_stats()
+    levels = ("admin1", "admin2", "admin3", "populated", "site")
+    print("| country | " + " | ".join(levels) + " | total |")
+    print("|---|" + "---:|" * (len(levels) + 1))
+    for cc in KB_FOCUS:
+        name = gaz.country(cc).name_en
+        per = {lvl: n for c, lvl, n in rows if c == name}
+        print(f"| {name} ({cc}) | " + " | ".join(str(per.get(lvl, 0)) for lvl in levels)
+              + f" | {sum(per.values())} |")
+    print(f"all countries: {sum(n for _, _, n in rows)} places")
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("command", choices=("ner", "news", "report", "size"))
+    ap.add_argument("command", choices=("ner", "news", "report", "size", "stats"))
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--articles", type=int, default=25)
     ap.add_argument("--max-chars", type=int, default=1500)
@@ -248,6 +289,8 @@ def main(argv: list[str] | None = None) -> int:
         cmd_news(args.shared, args.articles, args.max_chars, args.show)
     elif args.command == "report":
         cmd_report()
+    elif args.command == "stats":
+        cmd_stats()
     else:
         cmd_size()
     return 0
