@@ -283,6 +283,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-chars", type=int, default=1500)
     ap.add_argument("--show", action="store_true")
     args = ap.parse_args(argv)
+    try:
+        _run(args)
+    except FileNotFoundError as e:
+        print(f"missing file: {e.filename} (ner/news read ../shared, report reads eval/kb/*.tsv)", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _run(args: argparse.Namespace) -> None:
     if args.command == "ner":
         cmd_ner(args.shared)
     elif args.command == "news":
@@ -293,7 +302,6 @@ def main(argv: list[str] | None = None) -> int:
         cmd_stats()
     else:
         cmd_size()
-    return 0
 
 
 if __name__ == "__main__":
