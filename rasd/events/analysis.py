@@ -35,6 +35,7 @@ class Analysis:
         self.token_starts = [s for s, _ in spans]
         self.token_ends = [e for _, e in spans]
         self._sentence_starts = [s.start for s in self.sentences]
+        self._start_cache: dict[int, tuple[list[Mention], list[int]]] = {}
 
     # positions -------------------------------------------------------------------------------------
     def token_at(self, offset: int) -> int:
@@ -53,7 +54,22 @@ class Analysis:
         return max(0, bisect_right(self._sentence_starts, offset) - 1)
 
     def in_sentence(self, mentions: list[Mention], sentence: Sentence) -> list[Mention]:
-        return [m for m in mentions if sentence.start <= m.start < sentence.end]
+        """Mentions starting inside the sentence; mentions are in text order, so this is two bisections
+        (a scan per sentence made long articles quadratic)."""
+        starts = self._starts_of(mentions)
+        return mentions[bisect_left(starts, sentence.start):bisect_left(starts, sentence.end)]
+
+    def after(self, mentions: list[Mention], offset: int) -> list[Mention]:
+        """Mentions starting at or after ``offset`` (text order)."""
+        return mentions[bisect_left(self._starts_of(mentions), offset):]
+
+    def _starts_of(self, mentions: list[Mention]) -> list[int]:
+        key = id(mentions)
+        cached = self._start_cache.get(key)
+        if cached is None or cached[0] is not mentions or len(cached[1]) != len(mentions):
+            cached = (mentions, [m.start for m in mentions])
+            self._start_cache[key] = cached
+        return cached[1]
 
     def gap_text(self, end: int, start: int) -> str:
         return self.article.text[end:start]

@@ -195,18 +195,14 @@ def _side_after(an: Analysis, offset: int) -> str | None:
 def _who_after(an: Analysis, offset: int) -> tuple[str | None, object | None]:
     """Side (and actor, when named) of the noun after a count: "11 جنديا" → state; "16 من تنظيم داعش" → ISIS."""
     i = an.token_at(offset)
-    for m in an.actors:
-        if m.start >= offset and an.token_at(m.start) - i <= 2:
+    for m in an.after(an.actors, offset)[:1]:
+        if an.token_at(m.start) - i <= 2:
             if getattr(m.value, "inter", None) == 7:
                 return "civilian", None
             return _actor_side(m.value), m.value
-        if m.start > offset:
-            break
-    for m in an.victims:
-        if m.start >= offset and an.token_at(m.start) - i <= 2:
+    for m in an.after(an.victims, offset)[:1]:
+        if an.token_at(m.start) - i <= 2:
             return getattr(m.value, "side", None), None
-        if m.start > offset:
-            break
     return None, None
 
 
