@@ -59,7 +59,12 @@ def _shape(word: str) -> str:
     return "arabic"
 
 
-@lru_cache(maxsize=300_000)
+# Feature caches: the frequent words of the news, bounded so that memory stays flat while streaming
+# (300K entries each grew the process by ~850 MB per 10K articles).
+FEATURE_CACHE_SIZE = 20_000
+
+
+@lru_cache(maxsize=FEATURE_CACHE_SIZE)
 def token_key(raw: str) -> str:
     """The folded form of a corpus or run-time token (diacritics, tatweel, bidi marks folded away)."""
     key = fold(raw).strip()
@@ -68,7 +73,7 @@ def token_key(raw: str) -> str:
     return key or "<empty>"
 
 
-@lru_cache(maxsize=300_000)
+@lru_cache(maxsize=FEATURE_CACHE_SIZE)
 def _stems(key: str) -> tuple[str, ...]:
     """Clitic-stripped readings of a word, article removed: the word's lexical identity."""
     return tuple(k for _, k in clitic_readings(key)) or (key,)
@@ -98,7 +103,7 @@ def clusters() -> dict[str, tuple[str, str]]:
     return table
 
 
-@lru_cache(maxsize=300_000)
+@lru_cache(maxsize=FEATURE_CACHE_SIZE)
 def _gazetteer_types(key: str) -> tuple[str, ...]:
     """Gazetteer types of any clitic reading of the word (the whole word first)."""
     names = gazetteer()
@@ -110,7 +115,7 @@ def _gazetteer_types(key: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-@lru_cache(maxsize=300_000)
+@lru_cache(maxsize=FEATURE_CACHE_SIZE)
 def _own_features(key: str) -> tuple[str, ...]:
     stems = _stems(key)
     main = strip_article(key)
@@ -133,7 +138,7 @@ def _own_features(key: str) -> tuple[str, ...]:
     return tuple(feats)
 
 
-@lru_cache(maxsize=300_000)
+@lru_cache(maxsize=FEATURE_CACHE_SIZE)
 def _context_features(key: str, where: str) -> tuple[str, ...]:
     """What a neighbour contributes: its form, its stem and its shape, prefixed by its position."""
     stems = _stems(key)

@@ -36,7 +36,7 @@ def strip_article(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)
 def clitic_readings(word: str) -> tuple[tuple[int, str], ...]:
     """Possible (clitic prefix length, matching key) readings of a folded word, the whole word first.
 
