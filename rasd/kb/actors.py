@@ -34,7 +34,7 @@ from typing import Any
 import yaml
 
 from rasd.model import Mention
-from rasd.recognise.lexicon import PhraseLexicon, PhraseMatch, phrase_key
+from rasd.recognise.lexicon import PhraseLexicon, PhraseMatch, drop_overlaps, phrase_key
 from rasd.text.normalise import NormalisedText, fold, normalise
 from rasd.text.tokens import Token, clitic_readings, strip_article, tokenize
 
@@ -280,17 +280,8 @@ class ActorDictionary:
                 return n - 1
             return n
 
-        ordered = sorted(raw, key=lambda m: (-core_length(m), -(m.token_end - m.token_start), _generic_rank(m),
-                                             m.token_start))
-        taken: set[int] = set()
-        kept: list[PhraseMatch[Actor]] = []
-        for m in ordered:
-            span = set(range(m.token_start, m.token_end))
-            if span & taken:
-                continue
-            taken |= span
-            kept.append(m)
-        kept.sort(key=lambda m: m.token_start)
+        kept = drop_overlaps(raw, rank=lambda m: (-core_length(m), -(m.token_end - m.token_start),
+                                                  _generic_rank(m), m.token_start))
         kept = self._attach_head_words(norm, tokens, kept)
         kept += self._nationality_matches(norm, tokens, kept)
         kept.sort(key=lambda m: m.token_start)

@@ -86,7 +86,7 @@ class PhraseLexicon(Generic[P]):
                 s, e = norm.span_to_original(tok.start + prefix_len, tokens[i + n - 1].end)
                 found.append(PhraseMatch(s, e, i, i + n, tuple(payloads)))
         if longest_only:
-            found = _drop_overlaps(found)
+            found = drop_overlaps(found)
         return found
 
 
@@ -99,8 +99,9 @@ def _adjacent(text: str, tokens: list[Token], i: int, j: int) -> bool:
     return True
 
 
-def _drop_overlaps(matches: list[PhraseMatch[P]]) -> list[PhraseMatch[P]]:
-    ordered = sorted(matches, key=lambda m: (-(m.token_end - m.token_start), m.token_start))
+def drop_overlaps(matches: list[PhraseMatch[P]], rank=None) -> list[PhraseMatch[P]]:
+    """Keep non-overlapping matches, best first by ``rank`` (default: longest, then leftmost); text order out."""
+    ordered = sorted(matches, key=rank or (lambda m: (-(m.token_end - m.token_start), m.token_start)))
     taken: set[int] = set()
     kept: list[PhraseMatch[P]] = []
     for m in ordered:
