@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left
 from dataclasses import replace
 import re
 from collections import Counter
@@ -58,15 +59,15 @@ def analyse(article: Article) -> Analysis:
     an = Analysis(article, norm, tokens, split_clauses(article.text))
     an.victims = _lexicon_mentions(victims.lexicon(), "VICTIM", norm, tokens)
     an.sources = _lexicon_mentions(sources.lexicon(), "SOURCE", norm, tokens)
+    an.triggers = find_triggers(norm, tokens)
+    an.casualties = find_casualty_words(norm, tokens)
     an.places = find_places(norm, tokens, gazetteer)
     an.actors = _actor_mentions(actors, norm, an.places)
     an.numbers = find_numbers(norm, tokens)
     an.dates = find_dates(norm, article.published, tokens)
-    an.triggers = find_triggers(norm, tokens)
-    an.casualties = find_casualty_words(norm, tokens)
     an.cues = find_cues(norm, tokens)
     an.sources = [m for m in an.sources if len(m.text) > SHORT_SOURCE_ALIAS or _after_agency_word(an, m)]
-    an.entities = _named_entities(article.text)
+    an.entities = _named_entities(article.text, _event_sentences(an))
     an.places = _reconcile_with_ner(an.places, an.entities, an.actors)
     an.places = _drop_stray_places(an.places, an.actors)
     dateline_end = _dateline_end(article.text)
@@ -86,13 +87,30 @@ def _dateline_end(text: str) -> int:
     return m.end() if m else 0
 
 
-def _named_entities(text: str) -> list[Mention]:
-    """The trained NER tagger's entities (rasd/models); none when no model is installed."""
+def _event_sentences(an: Analysis) -> list:
+    """Sentences with an event word or a casualty word: the only ones whose names can matter."""
+    marks = sorted(m.start for m in an.triggers + an.casualties)
+    chosen = []
+    for s in an.sentences:
+        i = bisect_left(marks, s.start)
+        if i < len(marks) and marks[i] < s.end:
+            chosen.append(s)
+    return chosen
+
+
+def _named_entities(text: str, sentences) -> list[Mention]:
+    """The trained NER tagger's entities in the given sentences (tagging the whole article cost half the
+    pipeline's time, for names that cannot reach an event); none when no model is installed."""
     from rasd.recognise.ner import NerModelError, load_tagger
     try:
-        return load_tagger().entities(text)
+        tagger = load_tagger()
     except (NerModelError, FileNotFoundError):
         return []
+    out: list[Mention] = []
+    for s in sentences:
+        for m in tagger.entities(text[s.start:s.end]):
+            out.append(Mention(m.start + s.start, m.end + s.start, m.label, m.text, m.value))
+    return out
 
 
 def _reconcile_with_ner(places: list[Mention], entities: list[Mention], actors: list[Mention]) -> list[Mention]:

@@ -176,7 +176,7 @@ class FeatureExtractor:
     def own(self, key: str) -> tuple[str, ...]:
         feats = self._own.get(key)
         if feats is None:
-            if len(self._own) > 300_000:
+            if len(self._own) > FEATURE_CACHE_SIZE:
                 self._own.clear()
             feats = self._own[key] = self._keep(_own_features(key))
         return feats
@@ -184,7 +184,7 @@ class FeatureExtractor:
     def context(self, key: str, where: str) -> tuple[str, ...]:
         feats = self._ctx.get((key, where))
         if feats is None:
-            if len(self._ctx) > 600_000:
+            if len(self._ctx) > 2 * FEATURE_CACHE_SIZE:
                 self._ctx.clear()
             feats = self._ctx[(key, where)] = self._keep(_context_features(key, where))
         return feats
