@@ -334,10 +334,12 @@ def dask_client(address: str, workers: int = 1) -> Iterator[Any]:
             client = Client(cluster)
         else:
             client = Client(address, timeout=f"{DASK_CONNECT_TIMEOUT_S}s")
-    except (OSError, TimeoutError, ValueError) as exc:
+    except (OSError, TimeoutError, ValueError, RuntimeError) as exc:
         if cluster is not None:
             cluster.close()
-        raise ScaleError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
+        hint = ("; a script that starts a local cluster must guard its code with "
+                "`if __name__ == \"__main__\":`" if cluster is None and address.startswith("local") else "")
+        raise ScaleError(f"cannot reach the Dask scheduler at {address}: {exc}{hint}") from exc
     try:
         yield client
     finally:
