@@ -65,6 +65,8 @@ STAGES: tuple[tuple[str, str, str], ...] = (
     ("rasd.pipeline", "find_cues", "recognise triggers"),
     ("rasd.pipeline", "analyse", "analyse (glue)"),
     ("rasd.pipeline", "build_candidates", "assemble: candidates"),
+    ("rasd.pipeline", "_screen_with_classifier", "assemble: event-sentence classifier"),
+    ("rasd.pipeline", "_event_sentences", "recognise entities (NER, CRF)"),
     ("rasd.pipeline", "merge_candidates", "assemble: merge"),
     ("rasd.pipeline", "choose_type", "assemble: type"),
     ("rasd.pipeline", "assign_roles", "assemble: roles"),
