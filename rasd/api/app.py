@@ -68,12 +68,71 @@ def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse(status_code=status, content={"error": message, "status": status})
 
 
+MAX_BODY_BYTES = MAX_UPLOAD_BYTES + 1024 * 1024      # the largest body any endpoint accepts, with headroom
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class BodyGuard:
+    """Refuse oversized or anonymous write bodies before they are read (pure ASGI, ahead of routing).
+
+    FastAPI reads and parses a JSON body before the token dependency runs, so without this an anonymous
+    client could make the server buffer any amount. A declared Content-Length over the limit is a 413 at
+    once; a chunked body is counted as it streams and cut at the limit; a write with no token header at all
+    is a 401 before its body is touched. Tokens themselves are still checked by the ``writer`` dependency.
+    """
+
+    def __init__(self, app, max_body: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] not in WRITE_METHODS:
+            return await self.app(scope, receive, send)
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        length = headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.max_body):
+            return await _send_json(send, 413, f"request body over {self.max_body} bytes")
+        if scope["path"].startswith("/api/") and not (headers.get("authorization") or headers.get("x-api-token")):
+            return await _send_json(send, 401, "this endpoint needs an API token: send 'Authorization: Bearer "
+                                               "TOKEN' (create one with `rasd token create NAME`)")
+        seen = 0
+
+        async def counted_receive():
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_body:
+                    raise _BodyTooLarge()
+            return message
+
+        try:
+            return await self.app(scope, counted_receive, send)
+        except _BodyTooLarge:
+            return await _send_json(send, 413, f"request body over {self.max_body} bytes")
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+async def _send_json(send, status: int, message: str) -> None:
+    import json
+    body = json.dumps({"error": message, "status": status}).encode("utf-8")
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    if status == 401:
+        headers.append((b"www-authenticate", b"Bearer"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
 def create_app(settings: ApiSettings) -> FastAPI:
     repo = EventRepository(settings.store, extractor=settings.extractor)
     app = FastAPI(title="rasd API", version="1", description=(
         "Conflict events extracted from Arabic news (ACLED/UCDP fields): query, aggregate, export, submit "
         "articles, correct events. Writes need `Authorization: Bearer TOKEN` (`rasd token create NAME`)."))
     app.state.repository = repo
+    app.add_middleware(BodyGuard)
 
     @app.exception_handler(HTTPException)
     async def _http_error(_: Request, exc: HTTPException) -> JSONResponse:

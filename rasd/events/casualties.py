@@ -163,8 +163,9 @@ def _count_before(an: Analysis, w: Mention, numbers: list[Mention], used: set[in
     w_tok = an.token_at(w.start)
     best = None
     for n in numbers:
-        if n.end <= w.start and id(n) not in used and 0 < w_tok - an.token_at(n.start) <= COUNT_SUBJECT_WINDOW:
-            best = n
+        if n.end <= w.start and id(n) not in used and 0 < w_tok - an.token_at(n.start) <= COUNT_SUBJECT_WINDOW \
+                and _who_after(an, n.end)[0] is not None:
+            best = n          # only a count of people ("93 عنصرا"), not of raids ("75 غارة أسفرت عن مقتل")
     return best
 
 
