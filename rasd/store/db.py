@@ -67,7 +67,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # IMMEDIATE: take the write lock at the start; a deferred BEGIN that later upgrades fails at once with
+    # "database is locked" when another ingest holds it (busy_timeout does not cover the upgrade)
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def migrate(connection: Connection) -> None:
