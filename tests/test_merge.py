@@ -77,7 +77,8 @@ def test_place_and_date_precision_widen_the_match():
     assert not compatible(claim("e", event_date="2022-01-25"), week)
     country_only = claim("f", location=None, admin1=None, latitude=None, longitude=None, geo_precision=None)
     assert not compatible(town, country_only)
-    named_country = dict(location="Iraq", admin1=None, latitude=33.0, longitude=44.0, geo_precision=3)
+    named_country = dict(location="Iraq", admin1=None, latitude=33.0, longitude=44.0, geo_precision=3,
+                         gazetteer_id="country:IQ")
     assert not compatible(claim("g", **named_country), claim("h", **named_country))
 
 

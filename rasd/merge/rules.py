@@ -108,11 +108,11 @@ def same_place(a: Event, b: Event, policy: MergePolicy = DEFAULT_POLICY) -> bool
     country_a, country_b = a.country_code or _folded(a.country), b.country_code or _folded(b.country)
     if not country_a or country_a != country_b:
         return False
-    if a.gazetteer_id and a.gazetteer_id == b.gazetteer_id:
-        return True
     level = max(_place_level(a), _place_level(b))
     if level >= 4:
-        return False
+        return False  # before the gazetteer test: a country has a gazetteer id too
+    if a.gazetteer_id and a.gazetteer_id == b.gazetteer_id:
+        return True
     admin1_a, admin1_b = _folded(a.admin1), _folded(b.admin1)
     if admin1_a and admin1_b and admin1_a != admin1_b:
         return False
