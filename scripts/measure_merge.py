@@ -127,11 +127,15 @@ def sample_recall(db: sqlite3.Connection, n: int, seed: int, context: bool, ant_
             show(other, False)
 
 
+def _read_tsv(name: str) -> list[dict]:
+    with open(EVAL_DIR / name, encoding="utf-8") as f:
+        return list(csv.DictReader((line for line in f if not line.startswith("#")), delimiter="\t"))
+
+
 def score() -> None:
     """Pairwise precision from precision.tsv, pairwise recall from recall.tsv."""
-    correct = total = 0
-    with open(EVAL_DIR / "precision.tsv", encoding="utf-8") as f:
-        rows = [r for r in csv.DictReader((l for l in f if not l.startswith("#")), delimiter="\t")]
+    correct = correct_real = total = 0
+    rows = _read_tsv("precision.tsv")
     by_event: dict[str, list[dict]] = {}
     for r in rows:
         by_event.setdefault(r["event_id"], []).append(r)
@@ -140,11 +144,15 @@ def score() -> None:
             if a["article_id"] == b["article_id"]:
                 continue  # two claims of one article are not a cross-article merge
             total += 1
-            correct += a["group"] == b["group"] and a["group"] != "x" and b["group"] != "x"
-    print(f"precision: {correct}/{total} claim pairs correct = {correct / total:.3f} over {len(by_event)} events")
+            same = a["group"] == b["group"]
+            correct += same
+            # strict: the shared happening must also be a real political-violence event
+            correct_real += same and a["extraction"] != "wrong" and b["extraction"] != "wrong"
+    print(f"precision: {correct}/{total} claim pairs report the same happening = {correct / total:.3f}; "
+          f"strict (both claims a real event) {correct_real}/{total} = {correct_real / total:.3f}; "
+          f"{len(by_event)} events")
     merged = found = 0
-    with open(EVAL_DIR / "recall.tsv", encoding="utf-8") as f:
-        rows = [r for r in csv.DictReader((l for l in f if not l.startswith("#")), delimiter="\t")]
+    rows = _read_tsv("recall.tsv")
     for r in rows:
         if r["verdict"] == "same_event_not_merged":
             found += 1
