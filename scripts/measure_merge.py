@@ -8,6 +8,7 @@ Usage (open a COPY of the store; the script opens it read-only anyway):
     .venv/bin/python scripts/measure_merge.py precision --db /tmp/merge_check.db --n 40 --seed 6
     .venv/bin/python scripts/measure_merge.py recall    --db /tmp/merge_check.db --n 40 --seed 6
     .venv/bin/python scripts/measure_merge.py score
+    .venv/bin/python scripts/measure_merge.py diagnose --db /tmp/merge_check.db   # which merge test split each missed pair
 """
 from __future__ import annotations
 
@@ -151,22 +152,64 @@ def score() -> None:
     print(f"precision: {correct}/{total} claim pairs report the same happening = {correct / total:.3f}; "
           f"strict (both claims a real event) {correct_real}/{total} = {correct_real / total:.3f}; "
           f"{len(by_event)} events")
-    merged = found = 0
     rows = _read_tsv("recall.tsv")
+    samples: dict[str, dict[str, tuple[str, str]]] = {}  # sample -> claim id -> (event id, article id)
+    merged = found = 0
     for r in rows:
-        if r["verdict"] == "same_event_not_merged":
-            found += 1
-        elif r["verdict"] == "same_event_merged":
-            found += 1
-            merged += 1
-    items = len({r["sample"] for r in rows})
-    print(f"recall: {merged}/{found} same-event pairs merged over {items} sampled claims"
-          + (f" = {merged / found:.3f}" if found else ""))
+        cluster = samples.setdefault(r["sample"], {})
+        cluster[r["sample_claim_id"]] = (r["sample_event_id"], r["sample_article_id"])
+        if r["verdict"] == "no_same_event_found":
+            continue
+        cluster[r["other_claim_id"]] = (r["other_event_id"], r["other_article_id"])
+        found += 1
+        merged += r["verdict"] == "same_event_merged"
+    with_missed = sum(any(r["sample"] == s and r["verdict"] == "same_event_not_merged" for r in rows) for s in samples)
+    print(f"recall, pairs with the sampled claim: {merged}/{found} same-event pairs merged"
+          + (f" = {merged / found:.3f}" if found else "")
+          + f"; {with_missed}/{len(samples)} sampled single-source events have an unmerged report of the same event")
+    # every pair inside the same-event clusters found (not only pairs with the sampled claim)
+    seen: set[frozenset] = set()
+    pair_merged = pair_total = 0
+    for cluster in samples.values():
+        for (c1, (e1, a1)), (c2, (e2, a2)) in itertools.combinations(sorted(cluster.items()), 2):
+            key = frozenset((c1, c2))
+            if a1 == a2 or key in seen:
+                continue  # same article: never merged by design; a pair seen from two samples counts once
+            seen.add(key)
+            pair_total += 1
+            pair_merged += e1 == e2
+    if pair_total:
+        print(f"recall, all pairs inside the {sum(len(c) > 1 for c in samples.values())} same-event clusters found: "
+              f"{pair_merged}/{pair_total} = {pair_merged / pair_total:.3f}")
+
+
+def diagnose(db: sqlite3.Connection) -> None:
+    """For each judged same-event pair that was not merged, which merge test failed."""
+    from rasd.merge.rules import actors_compatible, dates_overlap, same_place, types_compatible
+    from rasd.store.records import event_from_json
+
+    def event_of(claim_id: str):
+        (record,) = db.execute("SELECT record FROM claims WHERE id = ?", (int(claim_id),)).fetchone()
+        return event_from_json(record)
+
+    tally: dict[str, int] = {}
+    for r in _read_tsv("recall.tsv"):
+        if r["verdict"] != "same_event_not_merged":
+            continue
+        a, b = event_of(r["sample_claim_id"]), event_of(r["other_claim_id"])
+        failed = [name for name, ok in (
+            ("modality", a.modality == b.modality), ("type", types_compatible(a, b)),
+            ("date", dates_overlap(a, b)), ("place", same_place(a, b)), ("actors", actors_compatible(a, b))) if not ok]
+        cause = "+".join(failed) or "compatible, split off by a third claim"
+        tally[cause] = tally.get(cause, 0) + 1
+        print(f"{r['sample']}\t{r['sample_claim_id']}\t{r['other_claim_id']}\t{cause}")
+    for cause, count in sorted(tally.items(), key=lambda kv: -kv[1]):
+        print(f"# {count}\t{cause}")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=("precision", "recall", "score"))
+    parser.add_argument("mode", choices=("precision", "recall", "score", "diagnose"))
     parser.add_argument("--db", default="/tmp/merge_check.db")
     parser.add_argument("--n", type=int, default=40)
     parser.add_argument("--seed", type=int, default=6)
@@ -177,7 +220,9 @@ def main(argv: list[str] | None = None) -> int:
         score()
         return 0
     db = open_read_only(args.db)
-    if args.mode == "precision":
+    if args.mode == "diagnose":
+        diagnose(db)
+    elif args.mode == "precision":
         sample_precision(db, args.n, args.seed, args.context)
     else:
         sample_recall(db, args.n, args.seed, args.context, ant_only=not args.all_corpora)
