@@ -114,10 +114,6 @@ def _assert_concurrent_runs_clean(procs):
             assert word.lower() not in p.stderr.lower(), f"lock error surfaced to the user: {p.stderr[-1500:]}"
 
 
-@pytest.mark.xfail(strict=False, reason="BUG: rasd/store/db.py _sqlite_begin emits a deferred BEGIN; when two "
-                                        "writers upgrade their read locks SQLite returns SQLITE_BUSY at once (the "
-                                        "busy_timeout does not apply): 'database is locked' reaches the user. "
-                                        "BEGIN IMMEDIATE fixes it")
 def test_two_ingests_at_once_on_one_sqlite_file(corpus, sqlite_reference, tmp_path):
     db = str(tmp_path / "shared.db")
     procs = crash.concurrent_ingests([corpus, corpus], db)

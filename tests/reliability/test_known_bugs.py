@@ -30,9 +30,6 @@ def test_endless_digit_run_does_not_crash_numbers(digit):
 
 
 @long_only
-@pytest.mark.xfail(strict=False, reason="BUG: extract_article is quadratic in article length (analysis.in_sentence "
-                                        "scans every mention per sentence; assemble/geocode list scans): a 500K-char "
-                                        "article takes ~9 min, so one hostile article stalls a batch")
 def test_half_megabyte_article_extracts_in_reasonable_time():
     import time
     sentence = "قتل ثلاثة جنود وأصيب 15 مدنيا في هجوم لتنظيم داعش على بلدة قرب بعقوبة في ديالى يوم الخميس. "
