@@ -7,7 +7,7 @@ the article is ignored on every word, and a two-word phrase also matches written
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -111,11 +111,3 @@ def drop_overlaps(matches: list[PhraseMatch[P]], rank=None) -> list[PhraseMatch[
         taken |= span
         kept.append(m)
     return sorted(kept, key=lambda m: m.token_start)
-
-
-def iter_lexicon_rows(rows: Iterable[dict], phrase_field: str = "ar") -> Iterator[tuple[str, dict]]:
-    for row in rows:
-        value = row.get(phrase_field)
-        for phrase in value if isinstance(value, list) else [value]:
-            if phrase:
-                yield phrase, row
