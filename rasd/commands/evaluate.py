@@ -33,7 +33,8 @@ def register(app: typer.Typer) -> None:
         if not gold.is_dir() or not articles.is_file():
             typer.echo(f"rasd evaluate: {gold if not gold.is_dir() else articles} not found", err=True)
             raise typer.Exit(2)
-        from rasd.evaluate.events import evaluate as run, format_errors
+        from rasd.evaluate.events import evaluate as run
+        from rasd.evaluate.events import format_errors
         scores, preds = run(gold, articles, split)
         if predictions:
             with open(predictions, "w", encoding="utf-8") as fh:

@@ -10,7 +10,7 @@ from importlib import resources
 
 import yaml
 
-from rasd.model import Mention, SUB_EVENT_TO_TYPE
+from rasd.model import SUB_EVENT_TO_TYPE, Mention
 from rasd.recognise.lexicon import PhraseLexicon
 from rasd.text.normalise import NormalisedText
 from rasd.text.tokens import Token
