@@ -354,16 +354,10 @@ class _DateScan:
         if of is None or not self.adjacent(of[1]):
             return None
         k = of[1]
-        for cls in ("months", "hijri_months"):
-            found = self.match(k, cls)
-            if found:
-                hijri = cls == "hijri_months"
-                year = self.year_after(self.skip_alternative_month(found[1]), hijri)
-                relation = None if year else self.relation_after(found[1])
-                end = year[1] if year else relation[1] if relation else found[1]
-                window = self.day_month_window(day, found[0].payload, year[0] if year else None, hijri,
-                                               relation[0] if relation else None)
-                return (window, end, word[2]) if window else None
+        dated = self.day_month_at(day, k)
+        if dated is not None:
+            window, end = dated
+            return (window, end, word[2]) if window else None
         this = self.match(k, "this_words")
         period = self.match_next(this[1], "periods") if this else self.match(k, "periods")
         if period is None or period[0].payload != "month":
@@ -547,16 +541,10 @@ class _DateScan:
                     return self.numeric_date(parts, j + 3)
         day = self.int_at(j, (1, 2))
         if day is not None and 1 <= day <= 31 and self.adjacent(j + 1):
-            for cls in ("months", "hijri_months"):
-                found = self.match(j + 1, cls)
-                if found:
-                    hijri = cls == "hijri_months"
-                    year = self.year_after(self.skip_alternative_month(found[1]), hijri)
-                    relation = None if year else self.relation_after(found[1])
-                    end = year[1] if year else relation[1] if relation else found[1]
-                    window = self.day_month_window(day, found[0].payload, year[0] if year else None, hijri,
-                                                   relation[0] if relation else None)
-                    return (window, end, 0) if window else None
+            dated = self.day_month_at(day, j + 1)
+            if dated is not None:
+                window, end = dated
+                return (window, end, 0) if window else None
         year = self.int_at(j, (4,))
         if year is not None and (qualifier or self.preceded_by(j, "year_context_before")
                                  or self.preceded_by(j, "since_words")):
@@ -700,6 +688,21 @@ class _DateScan:
             return self.narrow_year(year, qualifier, relative=False)
         except (ValueError, OverflowError):
             return None
+
+    def day_month_at(self, day: int, k: int):
+        """A (Gregorian, Levantine or Hijri) month at token k after a day number, with its year or relation:
+        (window or None, end token); None when no month name stands at k."""
+        for cls in ("months", "hijri_months"):
+            found = self.match(k, cls)
+            if found:
+                hijri = cls == "hijri_months"
+                year = self.year_after(self.skip_alternative_month(found[1]), hijri)
+                relation = None if year else self.relation_after(found[1])
+                end = year[1] if year else relation[1] if relation else found[1]
+                window = self.day_month_window(day, found[0].payload, year[0] if year else None, hijri,
+                                               relation[0] if relation else None)
+                return window, end
+        return None
 
     def day_month_window(self, day: int, month: int, year: int | None, hijri: bool,
                          step: int | None = None) -> _Window | None:
