@@ -8,33 +8,21 @@ negatives.txt beside this script. Reads /work/shared (a build-time script, never
     python3 eval/dev/selection/negatives.py [--news-dir DIR] [--per-corpus 10] [--seed 4] [--write]
 """
 import argparse
-import gzip
-import json
 import random
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from snn import MAX_CHARS, MIN_CHARS, VIOLENCE  # noqa: E402  (one violence list for both selections)
+from snn import VIOLENCE, distinct_articles  # noqa: E402  (one violence list for both selections)
 
 DEFAULT_NEWS_DIR = Path(__file__).resolve().parents[4] / "shared/data/news"
 CORPORA = ("ant-2018.jsonl.gz", "saudinewsnet-2015.jsonl.gz")
 
 
 def candidates(corpus: Path):
-    seen_texts = set()
-    with gzip.open(corpus, "rt", encoding="utf-8") as f:
-        for line in f:
-            try:
-                art = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            text = art.get("text") or ""
-            if not (MIN_CHARS <= len(text) <= MAX_CHARS) or text in seen_texts:
-                continue
-            seen_texts.add(text)
-            if not VIOLENCE.search((art.get("title") or "") + "\n" + text):
-                yield art["id"]
+    for art, blob in distinct_articles(corpus):
+        if not VIOLENCE.search(blob):
+            yield art["id"]
 
 
 def main() -> int:

@@ -36,7 +36,8 @@ MIN_CHARS = 200   # drop stubs (captions, one-line alerts with no body)
 MAX_CHARS = 5000  # keep hand annotation feasible in one session; documented in snn.md
 
 
-def candidates(corpus: Path):
+def distinct_articles(corpus: Path):
+    """Articles of the corpus in file order, within the length range, each text once (shared with negatives.py)."""
     seen_texts = set()
     with gzip.open(corpus, "rt", encoding="utf-8") as f:
         for line in f:
@@ -48,9 +49,13 @@ def candidates(corpus: Path):
             if not (MIN_CHARS <= len(text) <= MAX_CHARS) or text in seen_texts:
                 continue
             seen_texts.add(text)
-            blob = (art.get("title") or "") + "\n" + text
-            if REGION.search(blob) and VIOLENCE.search(blob):
-                yield art["id"]
+            yield art, (art.get("title") or "") + "\n" + text
+
+
+def candidates(corpus: Path):
+    for art, blob in distinct_articles(corpus):
+        if REGION.search(blob) and VIOLENCE.search(blob):
+            yield art["id"]
 
 
 def main() -> int:
