@@ -544,16 +544,19 @@ ARMED_TARGET_WINDOW_TOKENS = 4
 def _armed_target_near_event(an: Analysis, d: Draft) -> bool:
     """An armed target named right after an event word ("هجوما على مقر عسكري", "استهدف دورية")."""
     armed = _armed_target_lexicon()
+    # the draft's triggers by start, so each sentence takes its own by bisection (a scan of all of them per
+    # sentence made a long article quadratic, bug B3)
+    triggers = sorted(d.triggers(), key=lambda t: t.start)
+    trigger_starts = [t.start for t in triggers]
     for sent in d.sentences:
         norm = normalise(an.article.text[sent.start:sent.end])
         hits = [sent.start + m.start for m in armed.find(norm)]
         if not hits:
             continue
-        for t in d.triggers():
-            if sent.start <= t.start < sent.end:
-                t_end_tok = an.token_at(t.end)
-                if any(0 <= an.token_at(h) - t_end_tok <= ARMED_TARGET_WINDOW_TOKENS for h in hits):
-                    return True
+        for t in triggers[bisect_left(trigger_starts, sent.start):bisect_left(trigger_starts, sent.end)]:
+            t_end_tok = an.token_at(t.end)
+            if any(0 <= an.token_at(h) - t_end_tok <= ARMED_TARGET_WINDOW_TOKENS for h in hits):
+                return True
     return False
 
 

@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -47,6 +48,34 @@ class Draft:
     modality: str = "asserted"
     place: object | None = None          # resolved by rasd.resolve.geocode
     country_code: str | None = None
+    # What merging asks of the whole draft (its days, actors, event kinds), kept up to date as candidates are
+    # appended: re-reading a growing draft for every new sentence made long articles quadratic (bug B3).
+    _absorbed: int = field(default=0, init=False, repr=False, compare=False)
+    _days: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _actor_ids: set = field(default_factory=set, init=False, repr=False, compare=False)
+    _kinds: set = field(default_factory=set, init=False, repr=False, compare=False)
+
+    def _sync(self) -> None:
+        for c in self.candidates[self._absorbed:]:
+            for m in c.dates:
+                if _is_recent(m) and m.value.start:
+                    self._days.setdefault((m.value.start, m.value.tolerance_days), m.value)
+            self._actor_ids.update(getattr(m.value, "id", m.text) for m in c.actors)
+            self._kinds.update(t.value.kind for t in c.triggers)
+        self._absorbed = len(self.candidates)
+
+    def recent_days(self) -> list:
+        """The distinct resolved recent dates (by day and tolerance) of the draft's candidates."""
+        self._sync()
+        return list(self._days.values())
+
+    def actor_ids(self) -> set:
+        self._sync()
+        return self._actor_ids
+
+    def trigger_kinds(self) -> set:
+        self._sync()
+        return self._kinds
 
     @property
     def sentences(self) -> list[Sentence]:
@@ -67,14 +96,16 @@ class Draft:
 
 def build_candidates(an: Analysis) -> list[Candidate]:
     out: list[Candidate] = []
-    actor_spans = [(m.start, m.end) for m in an.actors]
+    actor_spans = sorted((m.start, m.end) for m in an.actors)
+    actor_starts = [s for s, _ in actor_spans]
+    longest_actor = max((e - s for s, e in actor_spans), default=0)
     for sent in an.sentences:
         triggers = an.in_sentence(an.triggers, sent)
         counts = count_sentence(an, sent)
         if not triggers and not counts.any():
             continue
         places = [p for p in an.in_sentence(an.places, sent)
-                  if not any(s <= p.start and p.end <= e and (e - s) > (p.end - p.start) for s, e in actor_spans)]
+                  if not _inside_longer_span(p, actor_spans, actor_starts, longest_actor)]
         dates = an.in_sentence(an.dates, sent)
         modality, governed = _modality(an, sent, triggers, counts)
         # a condemned or reported attack is still the attack; only hypotheses, plans, denials, threats
@@ -91,6 +122,13 @@ def build_candidates(an: Analysis) -> list[Candidate]:
                              an.in_sentence(an.victims, sent), dates, an.in_sentence(an.sources, sent),
                              modality, past))
     return out
+
+
+def _inside_longer_span(p: Mention, spans: list[tuple[int, int]], starts: list[int], longest: int) -> bool:
+    """Is ``p`` inside a longer span (a place inside an actor's name)? ``spans`` sorted, ``starts`` their starts;
+    only spans starting within ``longest`` characters before ``p`` ends can hold it."""
+    lo, hi = bisect_left(starts, p.end - longest), bisect_right(starts, p.start)
+    return any(p.end <= e and (e - s) > (p.end - p.start) for s, e in spans[lo:hi])
 
 
 def _is_recent(d: Mention) -> bool:
@@ -208,7 +246,7 @@ def _places_compatible(a, b) -> bool:
 def _dates_compatible(d: Draft, c: Candidate) -> bool:
     """Two explicit days differ by more than their tolerance ("الثلاثاء" vs "مساء الأربعاء"): two events."""
     mine = [m.value for m in c.dates if _is_recent(m) and m.value.start]
-    theirs = [m.value for m in d.mentions("dates") if _is_recent(m) and m.value.start]
+    theirs = d.recent_days()
     if not mine or not theirs:
         return True
     return any(abs((a.start - b.start).days) <= max(a.tolerance_days, b.tolerance_days, 0)
@@ -218,7 +256,7 @@ def _dates_compatible(d: Draft, c: Candidate) -> bool:
 def _types_compatible(d: Draft, c: Candidate, same_place: bool) -> bool:
     if same_place:
         return True
-    kinds_d = {t.value.kind for t in d.triggers()}
+    kinds_d = d.trigger_kinds()
     kinds_c = {t.value.kind for t in c.triggers}
     if not kinds_c or not kinds_d:
         return True
@@ -229,7 +267,7 @@ def _types_compatible(d: Draft, c: Candidate, same_place: bool) -> bool:
 
 
 def _shares_actor(d: Draft, c: Candidate) -> bool:
-    ids_d = {getattr(m.value, "id", m.text) for m in d.mentions("actors")}
+    ids_d = d.actor_ids()
     return any(getattr(m.value, "id", m.text) in ids_d for m in c.actors)
 
 
