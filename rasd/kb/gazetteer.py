@@ -88,6 +88,8 @@ class _Rules:
     reviewed: frozenset[str] = frozenset()        # folded keys a reviewer confirmed as places
     home_countries: frozenset[str] = frozenset()  # outside these, GeoNames hamlets need context (foreign_hamlets)
     hamlet_max_population: int = 0
+    bare_name_means: dict[str, str] | None = None   # folded key → place id a bare mention of it means
+    foreign_homonym_max_population: int = 0
 
 
 def geo_precision(place: Place) -> int:
@@ -132,8 +134,13 @@ def resolve_place(candidates: list[Place] | tuple[Place, ...], context_countries
     if not candidates:
         raise ValueError("resolve_place needs at least one candidate place")
 
+    # "ريف دمشق" names both the governorate and a district in it: the governorate being a candidate is why the
+    # context holds that governorate, so it gives the district no edge over the governorate
+    named_admin1 = {(c.country_code, c.admin1) for c in candidates if c.level == "admin1"}
+
     def score(p: Place) -> tuple[int, int, float, int]:
-        in_admin1 = context_admin1.get(p.admin1, 0) if p.admin1 and p.level != "admin1" else 0
+        in_admin1 = context_admin1.get(p.admin1, 0) if p.admin1 and p.level != "admin1" \
+            and (p.country_code, p.admin1) not in named_admin1 else 0
         rank, neg_pop = _rank(p)
         return min(in_admin1, 1), min(context_countries.get(p.country_code, 0), 1), -rank, -neg_pop
     best = max(candidates, key=score)
@@ -263,9 +270,28 @@ class Gazetteer:
         lex: PhraseLexicon[Place] = PhraseLexicon()
         for p in self.places:
             for n in p.names_ar:
-                if _key(n) not in self._rules.never:
+                if _key(n) not in self._rules.never and not self._type_word_alias(p, n):
                     lex.add(n, p)
         return lex
+
+    def _type_word_alias(self, place: Place, name: str) -> bool:
+        """An admin unit's alias that is a town's name after a town type word ("مدينة إدلب" for Idlib district):
+        left out, so the type word reads as such and the mention goes to the town."""
+        if place.level not in ("admin1", "admin2", "admin3"):
+            return False
+        head, _, rest = name.partition(" ")
+        if not rest or self._rules.type_words.get(_key(head)) != "populated":
+            return False
+        return any(c.level == "populated" and c.country_code == place.country_code and c.admin1 == place.admin1
+                   for c in self._by_key.get(_key(rest), ()))
+
+    def bare_name_means(self, name: str) -> str | None:
+        """The place id a bare mention of ``name`` means in conflict news (``bare_name_means`` rule), if any."""
+        return (self._rules.bare_name_means or {}).get(_key(name))
+
+    @property
+    def foreign_homonym_max_population(self) -> int:
+        return self._rules.foreign_homonym_max_population
 
     def find_places(self, text: str | NormalisedText) -> list[PlaceMatch]:
         """Place names in a text with the matching rules applied: place-type words narrow the level, "ريف X"
@@ -396,7 +422,10 @@ def load_rules() -> _Rules:
                   rescue=frozenset(_key(w) for w in data["rescue_type_words"]),
                   reviewed=frozenset(reviewed),
                   home_countries=frozenset(hamlets.get("home_countries") or ()),
-                  hamlet_max_population=int(hamlets.get("max_population") or 0))
+                  hamlet_max_population=int(hamlets.get("max_population") or 0),
+                  bare_name_means={_key(n): pid for n, pid in (data.get("bare_name_means") or {}).items()},
+                  foreign_homonym_max_population=int((data.get("foreign_homonyms") or {}).get("max_population")
+                                                     or 0))
 
 
 @cache

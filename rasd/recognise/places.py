@@ -6,7 +6,8 @@ resolver can fall back to the nearest known unit.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -70,6 +71,10 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
     place_matches = [m for m in gazetteer.lexicon().find(norm, tokens) if (m.token_start, m.token_end) not in ctx_spans]
     covered: set[int] = set()
     out: list[Mention] = []
+    # names that only the article's other places can vouch for (no locative word, or a whole word that is
+    # also a frequent news word): kept when a sure place in the text lies in the same governorate
+    deferred: list[tuple[Any, Mention]] = []
+    self_typed = {m.token_start: m for m in ctx_matches if m.token_end - m.token_start == 1}
     for m in place_matches:
         typed = rural = direction = site = None
         start = m.start
@@ -94,19 +99,34 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
         rescued = bool(typed or rural or direction) and not glued
         if fold(name) in _not_places():
             continue
-        big = any(p.population >= _common_word_min_population() and p.country_code in _focus_countries()
+        big = any(p.population >= _common_word_min_population() and p.country_code in focus_countries()
                   for p in m.payloads)
+        needs_backing = False
         if not rescued and not big and gazetteer.is_ambiguous_common_word(name):
-            continue
-        if not (typed or rural or direction or site) and not _corroborated(norm, tokens, m, covered):
-            continue
+            # a common-word name ("الجراحي") after a locative word counts only next to its governorate
+            if not _corroborated(norm, tokens, m, covered) or len(fold(name)) <= 3:
+                continue
+            needs_backing = True
+        # a multi-word name that opens with a site or type word ("مطار صنعاء الدولي") names its own kind
+        named_kind = m.token_end - m.token_start > 1 and m.token_start in self_typed
+        if named_kind and not site:
+            site = fold(norm.original[self_typed[m.token_start].start:self_typed[m.token_start].end])
+        if not (typed or rural or direction or site or named_kind) and not _corroborated(norm, tokens, m, covered):
+            needs_backing = True
         if not typed and _is_common_surface_word(tokens[m.token_start].text) and m.token_end - m.token_start == 1 \
                 and not any(p.population >= _bare_place_rules()[0] or p.level in ("country", "admin1")
                             for p in m.payloads):
-            continue      # "خسائر بشرية" is not ب + a village called شرية, "مقر" not Muqur
+            if _prefix_len(norm, tokens[m.token_start], m) and not _is_common_surface_word(fold(name)):
+                continue      # "خسائر بشرية" is not ب + a village called شرية ("والتحيتا" is و + التحيتا)
+            needs_backing = True      # "مقر" is not Muqur, but "زبيد" next to "الحديدة" is Zabid
+        ref = PlaceRef(name, tuple(m.payloads), typed, bool(rural), direction, site, start)
+        if needs_backing:
+            deferred.append((m, Mention(m.start, m.end, "PLACE", name, ref)))
+            continue
         covered.update(range(m.token_start, m.token_end))
-        out.append(Mention(m.start, m.end, "PLACE", name,
-                           PlaceRef(name, tuple(m.payloads), typed, bool(rural), direction, site, start)))
+        out.append(Mention(m.start, m.end, "PLACE", name, ref))
+    out = _backed(out, deferred, covered)
+    out = _type_coordinated(norm.original, out)
     # Names after a village/camp word that the gazetteer does not hold ("قرى الطالعة وأم الكرامي"): kept by name.
     openers = unknown_name_openers()
     for c in ctx_matches:
@@ -142,6 +162,59 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
             k += n
         out.sort(key=lambda x: x.start)
     return out
+
+
+def _backed(sure: list[Mention], deferred: list, covered: set[int]) -> list[Mention]:
+    """Deferred names whose candidates lie in a governorate a sure place of the text lies in ("بين زبيد
+    والتحيتا" in an article naming الحديدة), narrowed to those candidates; the rest are dropped."""
+    if not deferred:
+        return sure
+    governorates = {(c.country_code, c.admin1) for m in sure for c in m.value.candidates if c.admin1}
+    out = list(sure)
+    for pm, mention in deferred:
+        if any(t in covered for t in range(pm.token_start, pm.token_end)):
+            continue
+        backed = tuple(c for c in mention.value.candidates if (c.country_code, c.admin1) in governorates)
+        if backed:
+            covered.update(range(pm.token_start, pm.token_end))
+            out.append(Mention(mention.start, mention.end, "PLACE", mention.text,
+                               replace(mention.value, candidates=backed)))
+    return sorted(out, key=lambda x: x.start)
+
+
+def _type_coordinated(original: str, mentions: list[Mention]) -> list[Mention]:
+    """A dual or plural type word types every name joined to the first: "محافظتي صعدة والجوف", "محافظات حجة
+    وعمران والمحويت" are all governorates."""
+    plural = _plural_type_words()
+    out: list[Mention] = []
+    level: str | None = None
+    for m in mentions:
+        ref = m.value
+        if level and not ref.typed_level and COORDINATION.match(original[out[-1].end:m.start]):
+            m = Mention(m.start, m.end, m.label, m.text, replace(ref, typed_level=level))
+        elif ref.typed_level and ref.context_start is not None and \
+                fold(original[ref.context_start:m.start]).split()[:1] and \
+                fold(original[ref.context_start:m.start]).split()[0] in plural:
+            level = ref.typed_level
+        else:
+            level = None
+        out.append(m)
+    return out
+
+
+COORDINATION = re.compile(r"^[\s،,]*و?$")
+
+
+@cache
+def _plural_type_words() -> frozenset[str]:
+    """Dual and plural type words whose type carries over to names joined by و ("محافظتي X وY")."""
+    with resources.files("rasd.recognise.data").joinpath("place_context.yaml").open(encoding="utf-8") as fh:
+        words = yaml.safe_load(fh)["plural_types"]
+    out = set()
+    for w in words:
+        f = fold(w)
+        out.update({f, "و" + f, "ب" + f, "وب" + f, "ف" + f})
+    return frozenset(out)
 
 
 def _corroborated(norm: NormalisedText, tokens: list[Token], m, covered: set[int]) -> bool:
@@ -204,7 +277,7 @@ def _is_common_surface_word(folded_token: str) -> bool:
 
 
 @cache
-def _focus_countries() -> frozenset[str]:
+def focus_countries() -> frozenset[str]:
     with resources.files("rasd.recognise.data").joinpath("place_context.yaml").open(encoding="utf-8") as fh:
         return frozenset(yaml.safe_load(fh)["focus_countries"])
 

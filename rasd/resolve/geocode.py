@@ -40,6 +40,7 @@ class ResolvedPlace:
 class PlaceContext:
     countries: Counter
     admin1: Counter
+    place_countries: Counter | None = None    # countries named by places only (not implied by actors)
 
 
 def article_context(an: Analysis) -> PlaceContext:
@@ -47,23 +48,47 @@ def article_context(an: Analysis) -> PlaceContext:
     countries: Counter = Counter()
     admin1: Counter = Counter()
     for m in an.places:
-        cands = m.value.candidates
+        cands = _dominant_reading(m.value.candidates)
         ccs = {c.country_code for c in cands}
         if len(ccs) == 1:
             countries[next(iter(ccs))] += 1
             a1 = {c.admin1 for c in cands if c.admin1}
             if len(a1) == 1:
                 admin1[(next(iter(ccs)), next(iter(a1)))] += 1
+    place_countries = Counter(countries)
     for m in an.actors:
         cc = getattr(m.value, "country", None) or getattr(m.value, "home_country", None)
         if cc and len(cc) == 2:
             countries[cc] += 1
-    return PlaceContext(countries, admin1)
+    return PlaceContext(countries, admin1, place_countries)
+
+
+HOMONYM_MAX_POPULATION = 50000
+
+
+def _dominant_reading(cands) -> tuple:
+    """The candidates of the one country a name points to when its other readings are only hamlets and small
+    subdistricts abroad ("الحديدة": the Yemeni governorate and city, not a Syrian village), else all of them."""
+    by_country: dict[str, list] = {}
+    for c in cands:
+        by_country.setdefault(c.country_code, []).append(c)
+    if len(by_country) < 2:
+        return tuple(cands)
+    strong = [cc for cc, cs in by_country.items()
+              if any(c.level in ("country", "admin1", "admin2") or c.population >= HOMONYM_MAX_POPULATION for c in cs)]
+    if len(strong) != 1:
+        return tuple(cands)
+    return tuple(by_country[strong[0]])
 
 
 def _pick(gazetteer, ref, ctx: PlaceContext):
     from rasd.kb.gazetteer import resolve_place
-    cands = list(ref.candidates)
+    cands = _local_readings(gazetteer, ref, ctx)
+    if ref.typed_level is None and not ref.rural:
+        meant = gazetteer.bare_name_means(ref.name)
+        chosen = [c for c in cands if c.id == meant]
+        if chosen:
+            return chosen[0]           # bare "غزة" in conflict news is the Gaza Strip
     if ref.typed_level in ("admin1", "admin2", "admin3"):
         typed = [c for c in cands if c.level == ref.typed_level]
         if not typed and ref.typed_level == "admin3":
@@ -83,6 +108,46 @@ def _pick(gazetteer, ref, ctx: PlaceContext):
     return resolve_place(cands, ctx.countries, Counter({k[1]: v for k, v in ctx.admin1.items()}))
 
 
+def _local_readings(gazetteer, ref, ctx: PlaceContext) -> list:
+    """The candidates without foreign homonyms: when the article's other places and actors point only to other
+    countries, a small place abroad (Maghar in Israel for "حي المغار" in Derna), a place in a country far from
+    the focus countries (Tema, Ghana) or a unit of another level than the type word asks for (Hiiraan, a
+    Somali region, for "مديرية حيران") is the same name as an unknown local place, not that place."""
+    cands = list(ref.candidates)
+    limit = gazetteer.foreign_homonym_max_population
+    if not limit or not cands:
+        return cands
+    own = {c.country_code for c in cands}
+    counted = {c.country_code for c in _dominant_reading(cands)}
+    mine = next(iter(counted)) if len(counted) == 1 else None   # what this mention itself adds to the context
+    # only places can say the article is elsewhere: an Israeli actor does not make "مخيم جنين" a homonym
+    others = Counter({cc: n - (1 if cc == mine else 0) for cc, n in (ctx.place_countries or ctx.countries).items()})
+    if not any(n > 0 for cc, n in others.items() if cc not in own):
+        return cands                                         # no other country to prefer
+    support = Counter({cc: n - (1 if cc == mine else 0) for cc, n in ctx.countries.items()})
+    from rasd.recognise.places import focus_countries
+
+    def homonym(c) -> bool:
+        if support.get(c.country_code, 0) > 0 or c.level == "country" or c.id.startswith("x:"):
+            return False          # named otherwise, a country, or a hand-curated place the news names
+        if c.level == "admin1":
+            return ref.typed_level not in (None, "admin1")
+        return c.population < limit or c.country_code not in focus_countries()
+    kept = [c for c in cands if not homonym(c)]
+    return kept
+
+
+def _named_by_ner(gazetteer, ref):
+    """A place the NER tagger found where the gazetteer lexicon held back (a name that is also a common word,
+    "واشنطن", "الساحل الغربي"): the tagger vouches for it being a place, so look its name up."""
+    from dataclasses import replace
+    name = ref.name.strip()
+    found = gazetteer.lookup(name)
+    if not found and len(name) > 3 and name[0] in "وبلف":
+        found = gazetteer.lookup(name[1:])
+    return replace(ref, candidates=tuple(found)) if found else ref
+
+
 def resolve_mentions(gazetteer, places: list[Mention], ctx: PlaceContext,
                      country_hint: str | None = None) -> ResolvedPlace | None:
     """The most specific place among ``places`` (one sentence or one event), consistent with the others."""
@@ -91,11 +156,14 @@ def resolve_mentions(gazetteer, places: list[Mention], ctx: PlaceContext,
     unknown: list[Mention] = []
     for m in places:
         ref = m.value
+        if not ref.known and ref.typed_level is None:
+            ref = _named_by_ner(gazetteer, ref)
         if not ref.known:
             unknown.append(m)
             continue
         p = _pick(gazetteer, ref, ctx)
         if p is None:
+            unknown.append(m)        # only foreign homonyms: keep the name, as for an unknown village
             continue
         if ref.rural and p.level != "admin1":
             unit = gazetteer.admin_unit(p.country_code, p.admin1)

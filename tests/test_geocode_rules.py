@@ -1,0 +1,104 @@
+"""Place resolution rules found by the hand check of ant-2018 conflict articles (docs/kb.md section 2).
+
+Each test runs the run-time path: ``analyse`` finds the mentions, ``resolve_mentions`` on one mention with the
+article's context gives its place.
+"""
+from __future__ import annotations
+
+import pytest
+
+from rasd.kb.gazetteer import load_gazetteer
+from rasd.model import Article
+from rasd.pipeline import analyse
+from rasd.resolve.geocode import article_context, resolve_mentions
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return load_gazetteer()
+
+
+def resolved(text: str) -> dict[str, tuple[str, str, str] | None]:
+    """Mention text → (place name_en, level, country) or None when found but not resolved."""
+    gazetteer = load_gazetteer()
+    an = analyse(Article("t", text))
+    ctx = article_context(an)
+    out = {}
+    for m in an.places:
+        r = resolve_mentions(gazetteer, [m], ctx)
+        out[m.text] = (r.place.name_en, r.place.level, r.place.country_code) if r else None
+    return out
+
+
+def test_plural_and_dual_type_words_type_every_joined_name():
+    got = resolved("قصفت طائرات التحالف محافظات حجة وعمران والمحويت")
+    assert [got[n][1] for n in ("حجة", "عمران", "المحويت")] == ["admin1"] * 3
+    got = resolved("اندلعت اشتباكات في محافظتي صعدة والجوف")
+    assert got["صعدة"][1] == got["الجوف"][1] == "admin1"
+    # a singular type word types only its own name
+    got = resolved("قصف في محافظة حجة وعمران")
+    assert got["حجة"][1] == "admin1" and got["عمران"][1] == "populated"
+
+
+def test_bare_gaza_is_the_strip_but_gaza_city_is_the_city():
+    assert resolved("مسيرات على الحدود بين غزة وإسرائيل")["غزة"] == ("Gaza Strip", "admin1", "PS")
+    assert resolved("قصف في مدينة غزة")["غزة"][1] == "populated"
+    assert resolved("قصفت الطائرات قطاع غزة")["قطاع غزة"][1] == "admin1"
+
+
+def test_rif_dimashq_is_the_governorate():
+    assert resolved("قتل 3 في ريف دمشق") == {"ريف دمشق": ("Rif Dimashq", "admin1", "SY")}
+
+
+def test_madinat_idlib_is_the_city_not_the_district():
+    assert resolved("قتل 3 في مدينة إدلب")["إدلب"] == ("Idlib", "populated", "SY")
+
+
+def test_ghouta_of_damascus_is_eastern_ghouta():
+    got = resolved("قصف عنيف على غوطة دمشق في سوريا")
+    assert got.get("غوطة دمشق") == ("Eastern Ghouta", "admin2", "SY")
+
+
+def test_bare_small_names_backed_by_their_governorate():
+    got = resolved("تقدمت القوات بين زبيد والتحيتا في الحديدة بعد الخوخة")
+    assert got["زبيد"][2] == got["التحيتا"][2] == got["الخوخة"][2] == "YE"
+    # no governorate named: a bare small name without a locative word stays out
+    assert "الخوخة" not in resolved("وصل الوفد بعد الخوخة")
+    # a frequent word split by a clitic is still no place ("بشرية" is not ب + شرية)
+    assert set(resolved("خسائر بشرية في بغداد")) == {"بغداد"}
+
+
+def test_multiword_site_name_counts_without_a_locative_word():
+    assert resolved("قصف التحالف مطار صنعاء الدولي في اليمن")["مطار صنعاء الدولي"][1] == "site"
+
+
+def test_junction_word_is_no_place():
+    got = resolved("وصلت القوات في تعز إلى مفرق المخا")
+    assert "مفرق" not in got and all(v is None or v[2] == "YE" for v in got.values())
+
+
+def test_foreign_homonyms_stay_unresolved_in_a_local_article():
+    got = resolved("اشتباكات في حي المغار بمدينة درنة الليبية وفي بنغازي")
+    assert got["المغار"] is None                # not Maghar in Israel
+    assert got["درنة"][2] == "LY"
+    # typed as a district, a Somali region of the same name is no reading
+    got = resolved("غارات على مديرية حيران بمحافظة حجة")
+    assert got["حيران"] is None or got["حيران"][2] == "YE"
+
+
+def test_west_coast_of_yemen(gaz):
+    got = resolved("قوات الساحل الغربي تتقدم نحو الحديدة")
+    assert got["الساحل الغربي"] == ("West Coast (Yemen)", "admin2", "YE")
+
+
+def test_yemeni_districts_carry_their_seat_names(gaz):
+    for name in ("حيس", "حيران", "ميدي", "الدريهمي", "لودر"):
+        assert gaz.lookup(name, level="admin2", country="YE"), name
+    got = resolved("معارك في مديرية حيس جنوب الحديدة")
+    assert got["حيس"][1:] == ("admin2", "YE")
+
+
+def test_rules_are_data(gaz):
+    assert gaz.bare_name_means("غزة") == "gn:281132"
+    assert gaz.bare_name_means("بغداد") is None
+    assert gaz.foreign_homonym_max_population > 0
