@@ -83,8 +83,16 @@ def migrate(connection: Connection) -> None:
 
 
 def open_store(db: str | os.PathLike[str] | None = None, policy: MergePolicy = DEFAULT_POLICY) -> EventStore:
-    """Open (creating and migrating if needed) the store at `db`: a file path or a database URL."""
-    url = resolve_db_url(db)
+    """Open (creating and migrating if needed) the store at `db`: a file path or a database URL.
+
+    Raises StoreError, with a message for the user, when the database cannot be reached, is damaged or is not
+    a rasd database; never a raw SQLAlchemy or Alembic error.
+    """
+    from alembic.util.exc import CommandError
+    try:
+        url = resolve_db_url(db)
+    except OSError as err:          # the folder for a new SQLite file cannot be made
+        raise StoreError(f"cannot create the database folder for {os.fspath(db)!r}: {err}") from err
     try:
         engine = sa.create_engine(url, future=True)
     except (sa.exc.ArgumentError, ImportError) as err:
@@ -97,11 +105,34 @@ def open_store(db: str | os.PathLike[str] | None = None, policy: MergePolicy = D
             if engine.dialect.name == "postgresql":
                 connection.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MERGE_LOCK})
             migrate(connection)
-    except sa.exc.OperationalError as err:
+    except (sa.exc.DatabaseError, CommandError) as err:      # OperationalError is a DatabaseError
         engine.dispose()
-        raise StoreError(f"cannot open database {engine.url.render_as_string(hide_password=True)}: "
-                         f"{err.orig}. For PostgreSQL see docs/store.md (is the server running?)") from err
+        raise StoreError(_open_failure(engine, err)) from err
     return EventStore(engine, policy)
+
+
+def _open_failure(engine: Engine, err: Exception) -> str:
+    """What went wrong opening or migrating the store, and what to do, in words (bug B5: a damaged SQLite
+    file used to surface as a traceback)."""
+    from alembic.util.exc import CommandError
+    where = engine.url.render_as_string(hide_password=True)
+    if engine.dialect.name == "sqlite":
+        where = engine.url.database or where
+    reason = str(getattr(err, "orig", None) or err).strip()
+    if isinstance(err, CommandError):     # an Alembic revision this rasd does not know: a newer rasd wrote it
+        return (f"{where} was written by another version of rasd ({reason}); "
+                "open it with that version or upgrade rasd")
+    if engine.dialect.name != "sqlite":
+        return f"cannot open database {where}: {reason}. For PostgreSQL see docs/store.md (is the server running?)"
+    if not isinstance(err, sa.exc.OperationalError):    # "file is not a database", "disk image is malformed"
+        return (f"{where} is not a rasd database or is damaged (SQLite: {reason}); give --db another file, or "
+                "restore this one from a backup")
+    if "locked" in reason:
+        return f"cannot open database {where}: {reason} (another rasd process is using it); try again"
+    if "already exists" in reason:
+        return (f"{where} is not a rasd database: it holds tables rasd did not create (SQLite: {reason}); "
+                "give --db another file")
+    return f"cannot open database {where}: {reason} (check that the file and its folder are readable and writable)"
 
 
 @dataclass(frozen=True, slots=True)
