@@ -92,7 +92,8 @@ def open_store(db: str | os.PathLike[str] | None = None, policy: MergePolicy = D
     try:
         url = resolve_db_url(db)
     except OSError as err:          # the folder for a new SQLite file cannot be made
-        raise StoreError(f"cannot create the database folder for {os.fspath(db)!r}: {err}") from err
+        target = os.fspath(db) if db is not None else default_db_url()
+        raise StoreError(f"cannot create the database folder for {target!r}: {err}") from err
     try:
         engine = sa.create_engine(url, future=True)
     except (sa.exc.ArgumentError, ImportError) as err:
