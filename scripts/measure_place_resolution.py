@@ -17,6 +17,10 @@ Subcommands (all seeded, deterministic):
           when its most-named country among resolved places is one of the five) and writes
           eval/kb/news_sample.tsv: article id, offsets and resolved place id of every place mention, judgement
           empty. ``--show`` prints the texts with the mentions marked for the hand check (never written to disk).
+          ``--fresh`` skips the articles already judged in news_sample.tsv (so it draws the next ones in the
+          same seeded order) and writes eval/kb/news_fresh.tsv.
+  rejudge Re-runs the articles of a judged file (``--file``, default news_sample.tsv) with the current pipeline,
+          carries judgements over for unchanged rows, leaves changed rows for judging; writes *.new.tsv.
   report  Reads the judged TSVs and prints the figures (markdown) for docs/kb.md.
   size    Artefact size, load time of load_gazetteer() + its lexicon, RSS (fresh interpreters).
   stats   `rasd kb stats` counts for the 15 focus countries.
@@ -29,7 +33,7 @@ offsets added by hand, ``-`` for the place id) / ``unresolved`` (a real place fo
 ``unresolved-notplace`` (a non-place found and not resolved: harmless); ``country`` is the true country of the
 place (``-`` for non-places), which selects the Iraq/Syria/Yemen/Libya/Palestine subset.
 
-Usage: .venv/bin/python scripts/measure_place_resolution.py {ner,news,report,size,stats} [--shared ../shared]
+Usage: .venv/bin/python scripts/measure_place_resolution.py {ner,news,rejudge,report,size,stats} [--shared ../shared]
 """
 from __future__ import annotations
 
@@ -152,9 +156,9 @@ def _articles(shared: Path):
         print(f"skipped {skipped} malformed articles", file=sys.stderr)
 
 
-def draw_news(shared: Path, n: int, max_chars: int) -> list:
+def draw_news(shared: Path, n: int, max_chars: int, skip_ids: frozenset[str] = frozenset()) -> list:
     from rasd.pipeline import analyse
-    excluded = _excluded_ids()
+    excluded = _excluded_ids() | set(skip_ids)
     pool = [a for a in _articles(shared) if a.id not in excluded and 200 <= len(a.text) <= max_chars]
     random.Random(NEWS_SEED).shuffle(pool)
     chosen = []
@@ -174,23 +178,64 @@ def draw_news(shared: Path, n: int, max_chars: int) -> list:
     return chosen
 
 
-def cmd_news(shared: Path, n: int, max_chars: int, show: bool) -> None:
+def _mention_rows(a, an, show: bool) -> list[dict]:
     rows = []
-    for a, an in draw_news(shared, n, max_chars):
-        marked = a.text
-        for m in sorted(an.places, key=lambda m: -m.start):
-            r = _resolve_one(an, m)
-            pid = f"{r.place.id}|{r.place.name_en}|{r.place.level}|{r.place.country_code}" if r else "-"
-            rows.append({"article": a.id, "start": m.start, "end": m.end, "place_id": r.place.id if r else "-",
-                         "judgement": "" if r else "unresolved"})
-            marked = marked[:m.start] + f"[[{m.start}:{marked[m.start:m.end]}→{pid}]]" + marked[m.end:]
-        if show:
-            print(f"\n##### {a.id}\n{marked}")
+    marked = a.text
+    for m in sorted(an.places, key=lambda m: -m.start):
+        r = _resolve_one(an, m)
+        pid = f"{r.place.id}|{r.place.name_en}|{r.place.level}|{r.place.country_code}" if r else "-"
+        rows.append({"article": a.id, "start": m.start, "end": m.end, "place_id": r.place.id if r else "-",
+                     "judgement": "" if r else "unresolved"})
+        marked = marked[:m.start] + f"[[{m.start}:{marked[m.start:m.end]}→{pid}]]" + marked[m.end:]
+    if show:
+        print(f"\n##### {a.id}\n{marked}")
+    return rows
+
+
+def cmd_news(shared: Path, n: int, max_chars: int, show: bool, fresh: bool = False) -> None:
+    """Draw and list the mentions. ``fresh``: skip the articles judged in news_sample.tsv (the next ones in
+    the same seeded order) and write news_fresh.tsv."""
+    judged = frozenset(r["article"] for r in _read(OUT / "news_sample.tsv")) if fresh else frozenset()
+    rows = []
+    for a, an in draw_news(shared, n, max_chars, judged):
+        rows += _mention_rows(a, an, show)
     rows.sort(key=lambda r: (r["article"], r["start"]))
-    target = OUT / "news_sample.tsv"
+    target = OUT / ("news_fresh.tsv" if fresh else "news_sample.tsv")
     if target.exists():
-        target = OUT / "news_sample.new.tsv"
+        target = target.with_suffix(".new.tsv")
     _write(target, rows)
+
+
+def cmd_rejudge(shared: Path, name: str, show: bool) -> None:
+    """Re-run the articles of a judged file with the current pipeline: a row with the same offsets and place
+    keeps its judgement (and note, true country); a changed or new row is left for judging, its old judgement in
+    the note; a ``missed`` place still not found stays missed. Writes ``<name>.new.tsv``."""
+    from rasd.pipeline import analyse
+    old = _read(OUT / name)
+    ids = {r["article"] for r in old}
+    by_key = {(r["article"], int(r["start"]), int(r["end"])): r for r in old}
+    rows = []
+    for a in _articles(shared):
+        if a.id not in ids:
+            continue
+        new = _mention_rows(a, analyse(a), show)
+        for r in new:
+            prev = by_key.get((a.id, r["start"], r["end"]))
+            if prev is not None and prev["place_id"] == r["place_id"] and prev["judgement"] != "missed":
+                r.update(judgement=prev["judgement"], country=prev["country"], note=prev["note"])
+            else:
+                was = [o for o in old if o["article"] == a.id and int(o["start"]) < r["end"]
+                       and r["start"] < int(o["end"])]
+                r.update(country=was[0]["country"] if was else "",
+                         note="; ".join(f"was {o['judgement']} {o['place_id']}" for o in was),
+                         judgement="" if r["place_id"] != "-" else "unresolved")
+        for o in old:
+            if o["article"] == a.id and o["judgement"] == "missed" and not any(
+                    r["start"] < int(o["end"]) and int(o["start"]) < r["end"] for r in new):
+                new.append(dict(o, start=int(o["start"]), end=int(o["end"])))
+        rows += new
+    rows.sort(key=lambda r: (r["article"], r["start"]))
+    _write(OUT / name.replace(".tsv", ".new.tsv"), rows)
 
 
 def _read(path: Path) -> list[dict]:
@@ -198,7 +243,7 @@ def _read(path: Path) -> list[dict]:
         return list(csv.DictReader(f, delimiter="\t"))
 
 
-def cmd_report() -> None:
+def cmd_report(news_files: tuple[str, ...] = ("news_sample.tsv", "news_fresh.tsv")) -> None:
     ner = _read(OUT / "ner_sample.tsv")
     j = Counter(r["judgement"] for r in ner)
     judged = sum(j.values()) - j[""]
@@ -210,8 +255,13 @@ def cmd_report() -> None:
     for corpus in sorted({r["corpus"] for r in ner}):
         cj = Counter(r["judgement"] for r in ner if r["corpus"] == corpus)
         print(f"  {corpus}: {dict(cj)}")
-    news = _read(OUT / "news_sample.tsv")
-    print(f"news sample: {len({r['article'] for r in news})} articles, {len(news)} rows")
+    for name in news_files:
+        if (OUT / name).exists():
+            _report_news(name, _read(OUT / name))
+
+
+def _report_news(name: str, news: list[dict]) -> None:
+    print(f"{name}: {len({r['article'] for r in news})} articles, {len(news)} rows")
     for title, subset in (("all place mentions", news),
                           ("in Iraq/Syria/Yemen/Libya/Palestine", [r for r in news if r["country"] in FOCUS])):
         k = Counter(r["judgement"] for r in subset)
@@ -277,11 +327,14 @@ def cmd_stats() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("command", choices=("ner", "news", "report", "size", "stats"))
+    ap.add_argument("command", choices=("ner", "news", "rejudge", "report", "size", "stats"))
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--articles", type=int, default=25)
     ap.add_argument("--max-chars", type=int, default=1500)
     ap.add_argument("--show", action="store_true")
+    ap.add_argument("--fresh", action="store_true",
+                    help="news: skip the articles judged in news_sample.tsv, write news_fresh.tsv")
+    ap.add_argument("--file", default="news_sample.tsv", help="rejudge: the judged file in eval/kb/")
     args = ap.parse_args(argv)
     try:
         _run(args)
@@ -295,7 +348,9 @@ def _run(args: argparse.Namespace) -> None:
     if args.command == "ner":
         cmd_ner(args.shared)
     elif args.command == "news":
-        cmd_news(args.shared, args.articles, args.max_chars, args.show)
+        cmd_news(args.shared, args.articles, args.max_chars, args.show, args.fresh)
+    elif args.command == "rejudge":
+        cmd_rejudge(args.shared, args.file, args.show)
     elif args.command == "report":
         cmd_report()
     elif args.command == "stats":

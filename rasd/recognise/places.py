@@ -101,12 +101,13 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
             continue
         big = any(p.population >= _common_word_min_population() and p.country_code in focus_countries()
                   for p in m.payloads)
-        needs_backing = False
+        needs_backing = common_word = False
         if not rescued and not big and gazetteer.is_ambiguous_common_word(name):
             # a common-word name ("الجراحي") after a locative word counts only next to its governorate
-            if not _corroborated(norm, tokens, m, covered) or len(fold(name)) <= 3:
+            if not _corroborated(norm, tokens, m, covered, by_size=False) or len(fold(name)) <= 3:
                 continue
             needs_backing = True
+            common_word = True
         # a multi-word name that opens with a site or type word ("مطار صنعاء الدولي") names its own kind
         named_kind = m.token_end - m.token_start > 1 and m.token_start in self_typed
         if named_kind and not site:
@@ -121,7 +122,7 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
             needs_backing = True      # "مقر" is not Muqur, but "زبيد" next to "الحديدة" is Zabid
         ref = PlaceRef(name, tuple(m.payloads), typed, bool(rural), direction, site, start)
         if needs_backing:
-            deferred.append((m, Mention(m.start, m.end, "PLACE", name, ref)))
+            deferred.append((m, Mention(m.start, m.end, "PLACE", name, ref), common_word))
             continue
         covered.update(range(m.token_start, m.token_end))
         out.append(Mention(m.start, m.end, "PLACE", name, ref))
@@ -171,10 +172,12 @@ def _backed(sure: list[Mention], deferred: list, covered: set[int]) -> list[Ment
         return sure
     governorates = {(c.country_code, c.admin1) for m in sure for c in m.value.candidates if c.admin1}
     out = list(sure)
-    for pm, mention in deferred:
+    for pm, mention, common_word in deferred:
         if any(t in covered for t in range(pm.token_start, pm.token_end)):
             continue
-        backed = tuple(c for c in mention.value.candidates if (c.country_code, c.admin1) in governorates)
+        # a common word ("عاصمة", "جديدة") is backed only by a town or district in that governorate
+        backed = tuple(c for c in mention.value.candidates if (c.country_code, c.admin1) in governorates
+                       and not (common_word and c.level == "admin1"))
         if backed:
             covered.update(range(pm.token_start, pm.token_end))
             out.append(Mention(mention.start, mention.end, "PLACE", mention.text,
@@ -193,8 +196,7 @@ def _type_coordinated(original: str, mentions: list[Mention]) -> list[Mention]:
         if level and not ref.typed_level and COORDINATION.match(original[out[-1].end:m.start]):
             m = Mention(m.start, m.end, m.label, m.text, replace(ref, typed_level=level))
         elif ref.typed_level and ref.context_start is not None and \
-                fold(original[ref.context_start:m.start]).split()[:1] and \
-                fold(original[ref.context_start:m.start]).split()[0] in plural:
+                set(fold(original[ref.context_start:m.start]).split()) & plural:
             level = ref.typed_level
         else:
             level = None
@@ -217,11 +219,11 @@ def _plural_type_words() -> frozenset[str]:
     return frozenset(out)
 
 
-def _corroborated(norm: NormalisedText, tokens: list[Token], m, covered: set[int]) -> bool:
-    """A bare name counts if it is a big place or an admin unit, or sits after a locative word ("في X",
-    "بالحسكة", "وفي X"), or is joined by و to a place just before it ("في حلب وإدلب")."""
+def _corroborated(norm: NormalisedText, tokens: list[Token], m, covered: set[int], by_size: bool = True) -> bool:
+    """A bare name counts if it is a big place or an admin unit (``by_size``), or sits after a locative word
+    ("في X", "بالحسكة", "وفي X"), or is joined by و to a place just before it ("في حلب وإدلب")."""
     min_pop, locatives = _bare_place_rules()
-    if any(p.level in ("country", "admin1", "admin2") or p.population >= min_pop for p in m.payloads):
+    if by_size and any(p.level in ("country", "admin1", "admin2") or p.population >= min_pop for p in m.payloads):
         return True
     first = tokens[m.token_start]
     prefix = first.text[:_prefix_len(norm, first, m)]

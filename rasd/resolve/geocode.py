@@ -130,8 +130,8 @@ def _local_readings(gazetteer, ref, ctx: PlaceContext) -> list:
     def homonym(c) -> bool:
         if support.get(c.country_code, 0) > 0 or c.level == "country" or c.id.startswith("x:"):
             return False          # named otherwise, a country, or a hand-curated place the news names
-        if c.level == "admin1":
-            return ref.typed_level not in (None, "admin1")
+        if c.level == "admin1":      # a region abroad the type word does not ask for, or far from the focus
+            return ref.typed_level not in (None, "admin1") or c.country_code not in focus_countries()
         return c.population < limit or c.country_code not in focus_countries()
     kept = [c for c in cands if not homonym(c)]
     return kept
