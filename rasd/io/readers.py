@@ -22,7 +22,7 @@ import urllib.error
 import urllib.request
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -61,8 +61,14 @@ def read_articles(path_or_url: str | os.PathLike[str], published: date | None = 
                   *, max_bytes: int = MAX_DOCUMENT_BYTES) -> Iterator[ArticleOrSkip]:
     """Yield the articles found in a file, directory, URL or ``-`` (stdin), in a stable order.
 
-    ``published`` is the publication date given to articles whose input carries none.
+    ``published`` is the publication date given to articles whose input carries none. Every string of every
+    article and skip is encodable as UTF-8 (lone surrogates become U+FFFD).
     """
+    for item in _read_any(path_or_url, published, max_bytes):
+        yield _encodable(item)
+
+
+def _read_any(path_or_url: str | os.PathLike[str], published: date | None, max_bytes: int) -> Iterator[ArticleOrSkip]:
     source = os.fspath(path_or_url)
     if source == "-":
         data = sys.stdin.buffer.read()
@@ -266,9 +272,31 @@ def _stable_id(prefix: str, key: str) -> str:
 
 
 def _clean_text(text: str) -> str:
-    # A JSON "\ud800" escape decodes to a lone surrogate, which no UTF-8 writer or database accepts: replace it.
-    text = "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text) if _has_surrogate(text) else text
+    text = _without_surrogates(text)
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
+def _without_surrogates(text: str) -> str:
+    """Lone surrogates → U+FFFD. A JSON "\\ud800" escape decodes to one, and so does an undecodable byte in a
+    file name (Python's surrogateescape); no UTF-8 writer or database accepts them, so one such character in
+    an id or URL used to lose the whole batch's output."""
+    if not _has_surrogate(text):
+        return text
+    return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
+
+
+_ARTICLE_STRINGS = ("id", "text", "title", "url", "source")
+
+
+def _encodable(item: ArticleOrSkip) -> ArticleOrSkip:
+    """The item with every string field free of lone surrogates (the same object when it already is)."""
+    names = _ARTICLE_STRINGS if isinstance(item, Article) else ("source", "reason")
+    changed = {}
+    for name in names:
+        value = getattr(item, name)
+        if isinstance(value, str) and _has_surrogate(value):
+            changed[name] = _without_surrogates(value)
+    return replace(item, **changed) if changed else item
 
 
 def _has_surrogate(text: str) -> bool:
