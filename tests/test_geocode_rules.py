@@ -126,3 +126,8 @@ def test_region_abroad_is_no_reading_of_a_local_quarter():
 def test_washington_found_by_ner_is_the_city():
     got = resolved("وهجوم لاذع شنته مندوبة واشنطن على حماس في غزة")
     assert got.get("واشنطن") in (None, ("Washington", "populated", "US"))
+
+
+def test_a_name_repeated_does_not_support_itself():
+    got = resolved('الاشتباكات في "حي المغار" وسط مدينة درنة شرقي ليبيا. وانحصر القناصة بين حي المغار ووسط المدينة')
+    assert set(got.values()) - {("Darnah", "populated", "LY"), ("Libya", "country", "LY")} == {None}

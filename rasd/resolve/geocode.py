@@ -41,17 +41,21 @@ class PlaceContext:
     countries: Counter
     admin1: Counter
     place_countries: Counter | None = None    # countries named by places only (not implied by actors)
+    names_by_country: dict | None = None       # country → folded place names (and "actor:…") pointing to it
 
 
 def article_context(an: Analysis) -> PlaceContext:
     """Countries and governorates the article names unambiguously (places) or implies (actors)."""
+    from rasd.text.normalise import fold
     countries: Counter = Counter()
     admin1: Counter = Counter()
+    names: dict[str, set[str]] = {}
     for m in an.places:
         cands = _dominant_reading(m.value.candidates)
         ccs = {c.country_code for c in cands}
         if len(ccs) == 1:
             countries[next(iter(ccs))] += 1
+            names.setdefault(next(iter(ccs)), set()).add(fold(m.value.name))
             a1 = {c.admin1 for c in cands if c.admin1}
             if len(a1) == 1:
                 admin1[(next(iter(ccs)), next(iter(a1)))] += 1
@@ -60,7 +64,8 @@ def article_context(an: Analysis) -> PlaceContext:
         cc = getattr(m.value, "country", None) or getattr(m.value, "home_country", None)
         if cc and len(cc) == 2:
             countries[cc] += 1
-    return PlaceContext(countries, admin1, place_countries)
+            names.setdefault(cc, set()).add("actor:" + m.text)
+    return PlaceContext(countries, admin1, place_countries, names)
 
 
 HOMONYM_MAX_POPULATION = 50000
@@ -117,18 +122,20 @@ def _local_readings(gazetteer, ref, ctx: PlaceContext) -> list:
     limit = gazetteer.foreign_homonym_max_population
     if not limit or not cands:
         return cands
+    if ctx.names_by_country is None:
+        return cands
+    from rasd.text.normalise import fold
     own = {c.country_code for c in cands}
-    counted = {c.country_code for c in _dominant_reading(cands)}
-    mine = next(iter(counted)) if len(counted) == 1 else None   # what this mention itself adds to the context
+    me = fold(ref.name)
+    # other names (every mention of this one name aside) pointing to each country
+    support = {cc: n - {me} for cc, n in ctx.names_by_country.items()}
     # only places can say the article is elsewhere: an Israeli actor does not make "مخيم جنين" a homonym
-    others = Counter({cc: n - (1 if cc == mine else 0) for cc, n in (ctx.place_countries or ctx.countries).items()})
-    if not any(n > 0 for cc, n in others.items() if cc not in own):
+    if not any(not n.startswith("actor:") for cc, ns in support.items() if cc not in own for n in ns):
         return cands                                         # no other country to prefer
-    support = Counter({cc: n - (1 if cc == mine else 0) for cc, n in ctx.countries.items()})
     from rasd.recognise.places import focus_countries
 
     def homonym(c) -> bool:
-        if support.get(c.country_code, 0) > 0 or c.level == "country" or c.id.startswith("x:"):
+        if support.get(c.country_code) or c.level == "country" or c.id.startswith("x:"):
             return False          # named otherwise, a country, or a hand-curated place the news names
         if c.level == "admin1":      # a region abroad the type word does not ask for, or far from the focus
             return ref.typed_level not in (None, "admin1") or c.country_code not in focus_countries()
