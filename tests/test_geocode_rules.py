@@ -131,3 +131,8 @@ def test_washington_found_by_ner_is_the_city():
 def test_a_name_repeated_does_not_support_itself():
     got = resolved('الاشتباكات في "حي المغار" وسط مدينة درنة شرقي ليبيا. وانحصر القناصة بين حي المغار ووسط المدينة')
     assert set(got.values()) - {("Darnah", "populated", "LY"), ("Libya", "country", "LY")} == {None}
+
+
+def test_a_world_capital_is_no_homonym():
+    got = resolved("قصف التحالف مواقع في صعدة والحديدة، وعقدت محادثات في روما")
+    assert got["روما"][2] == "IT"

@@ -90,6 +90,7 @@ class _Rules:
     hamlet_max_population: int = 0
     bare_name_means: dict[str, str] | None = None   # folded key → place id a bare mention of it means
     foreign_homonym_max_population: int = 0
+    foreign_homonym_far_max_population: int = 0
 
 
 def geo_precision(place: Place) -> int:
@@ -293,6 +294,11 @@ class Gazetteer:
     def foreign_homonym_max_population(self) -> int:
         return self._rules.foreign_homonym_max_population
 
+    @property
+    def foreign_homonym_far_max_population(self) -> int:
+        """The same limit for places outside the focus countries (Tema, Ghana; not Rome)."""
+        return self._rules.foreign_homonym_far_max_population
+
     def find_places(self, text: str | NormalisedText) -> list[PlaceMatch]:
         """Place names in a text with the matching rules applied: place-type words narrow the level, "ريف X"
         becomes X's governorate, and common-word names count only after a type word or near their governorate."""
@@ -425,7 +431,9 @@ def load_rules() -> _Rules:
                   hamlet_max_population=int(hamlets.get("max_population") or 0),
                   bare_name_means={_key(n): pid for n, pid in (data.get("bare_name_means") or {}).items()},
                   foreign_homonym_max_population=int((data.get("foreign_homonyms") or {}).get("max_population")
-                                                     or 0))
+                                                     or 0),
+                  foreign_homonym_far_max_population=int((data.get("foreign_homonyms") or {})
+                                                         .get("far_max_population") or 0))
 
 
 @cache

@@ -139,7 +139,8 @@ def _local_readings(gazetteer, ref, ctx: PlaceContext) -> list:
             return False          # named otherwise, a country, or a hand-curated place the news names
         if c.level == "admin1":      # a region abroad the type word does not ask for, or far from the focus
             return ref.typed_level not in (None, "admin1") or c.country_code not in focus_countries()
-        return c.population < limit or c.country_code not in focus_countries()
+        return c.population < limit or (c.country_code not in focus_countries()
+                                        and c.population < gazetteer.foreign_homonym_far_max_population)
     kept = [c for c in cands if not homonym(c)]
     return kept
 
