@@ -136,3 +136,19 @@ def test_a_name_repeated_does_not_support_itself():
 def test_a_world_capital_is_no_homonym():
     got = resolved("قصف التحالف مواقع في صعدة والحديدة، وعقدت محادثات في روما")
     assert got["روما"][2] == "IT"
+
+
+def test_kind_words_found_by_ner_are_not_looked_up():
+    from rasd.recognise.places import PlaceRef, is_place_word
+    assert is_place_word("المدينة") and is_place_word("مدينة") and is_place_word("مطار")
+    assert not is_place_word("واشنطن")
+    gazetteer = load_gazetteer()
+    ctx = article_context(analyse(Article("t", "قصف على مدينة نوى في درعا")))
+    from rasd.model import Mention
+    m = Mention(0, 7, "PLACE", "المدينة", PlaceRef("المدينة", ()))
+    assert resolve_mentions(gazetteer, [m], ctx) is None
+
+
+def test_dual_nahiya_types_both_subdistricts():
+    got = resolved("عملية أمنية بين قضاء خانقين وناحيتي السعدية وجلولاء في ديالى")
+    assert got["السعدية"][1] in ("admin3", "populated") and got["جلولاء"][2] == "IQ"

@@ -260,6 +260,23 @@ def unknown_name_openers() -> frozenset[str]:
     return frozenset(fold(w) for w in data["unknown_name_openers"])
 
 
+def is_place_word(name: str) -> bool:
+    """True for a word that names a kind of place, not a place: a type, site or direction word ("مدينة",
+    "المدينة", "مطار") or one of ``not_places`` ("العاصمة"). A tagger's LOC on one of these is no place name."""
+    key = fold(name.strip())
+    bare = key[2:] if key.startswith("ال") else key
+    return key in _not_places() or key in _kind_words() or bare in _kind_words()
+
+
+@cache
+def _kind_words() -> frozenset[str]:
+    with resources.files("rasd.recognise.data").joinpath("place_context.yaml").open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    words = [w for ws in data["types"].values() for w in ws] + list(data["rural"]) + list(data["sites"]) \
+        + [w for ws in data["directions"].values() for w in ws]
+    return frozenset(fold(w) for w in words)
+
+
 @cache
 def _not_places() -> frozenset[str]:
     with resources.files("rasd.recognise.data").joinpath("place_context.yaml").open(encoding="utf-8") as fh:

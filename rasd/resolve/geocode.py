@@ -149,7 +149,11 @@ def _named_by_ner(gazetteer, ref):
     """A place the NER tagger found where the gazetteer lexicon held back (a name that is also a common word,
     "واشنطن", "الساحل الغربي"): the tagger vouches for it being a place, so look its name up."""
     from dataclasses import replace
+
+    from rasd.recognise.places import is_place_word
     name = ref.name.strip()
+    if is_place_word(name):
+        return ref                # "المدينة" (the town just named) is not Medina
     found = gazetteer.lookup(name)
     if not found and len(name) > 3 and name[0] in "وبلف":
         found = gazetteer.lookup(name[1:])
