@@ -243,7 +243,7 @@ def _read(path: Path) -> list[dict]:
         return list(csv.DictReader(f, delimiter="\t"))
 
 
-def cmd_report(news_files: tuple[str, ...] = ("news_sample.tsv", "news_fresh.tsv")) -> None:
+def cmd_report(news_files: tuple[str, ...] = ("news_sample_c24b437.tsv", "news_sample.tsv", "news_fresh.tsv")) -> None:
     ner = _read(OUT / "ner_sample.tsv")
     j = Counter(r["judgement"] for r in ner)
     judged = sum(j.values()) - j[""]

@@ -5,6 +5,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 KB = ROOT / "eval" / "kb"
 NER_JUDGEMENTS = {"right", "wrong", "notplace"}
@@ -23,10 +25,12 @@ def test_ner_sample_is_judged():
     assert all(len(r["entity"]) <= 40 for r in rows)        # short names only, no sentences
 
 
-def test_news_sample_is_judged_with_offsets_only():
-    rows = _rows("news_sample.tsv")
+@pytest.mark.parametrize("name,articles", [("news_sample_c24b437.tsv", 25), ("news_sample.tsv", 25),
+                                           ("news_fresh.tsv", 20)])
+def test_news_sample_is_judged_with_offsets_only(name, articles):
+    rows = _rows(name)
     assert set(rows[0]) == {"article", "start", "end", "place_id", "judgement", "country", "note"}
-    assert len({r["article"] for r in rows}) == 25
+    assert len({r["article"] for r in rows}) == articles
     assert {r["judgement"] for r in rows} <= NEWS_JUDGEMENTS
     for r in rows:
         assert 0 <= int(r["start"]) < int(r["end"])
@@ -39,6 +43,13 @@ def test_report_figures_match_docs():
     out = subprocess.run([sys.executable, str(ROOT / "scripts" / "measure_place_resolution.py"), "report"],
                          capture_output=True, text=True, check=True).stdout
     assert "96/100" in out
-    assert "105/192 = 54.7%" in out and "105/142 = 73.9%" in out
+    assert "105/192 = 54.7%" in out and "105/142 = 73.9%" in out          # before (c24b437)
+    assert "151/190 = 79.5%" in out and "151/162 = 93.2%" in out          # the same 25 articles after
+    assert "112/151 = 74.2%" in out and "112/126 = 88.9%" in out          # 20 fresh articles
     docs = (ROOT / "docs" / "kb.md").read_text(encoding="utf-8")
-    assert "54.7%" in docs and "73.9%" in docs and "96 / 100" in docs
+    for figure in ("54.7%", "73.9%", "96 / 100", "79.5%", "93.2%", "74.2%", "88.9%"):
+        assert figure in docs, figure
+
+
+def test_fresh_sample_does_not_reuse_tuned_articles():
+    assert not {r["article"] for r in _rows("news_fresh.tsv")} & {r["article"] for r in _rows("news_sample.tsv")}
