@@ -152,3 +152,20 @@ def test_kind_words_found_by_ner_are_not_looked_up():
 def test_dual_nahiya_types_both_subdistricts():
     got = resolved("عملية أمنية بين قضاء خانقين وناحيتي السعدية وجلولاء في ديالى")
     assert got["السعدية"][1] in ("admin3", "populated") and got["جلولاء"][2] == "IQ"
+
+
+def test_hashtags_do_not_break_a_dual_type_word():
+    got = resolved("قصفت الطائرات محافظتي #الحديدة و #حجة")
+    assert got["الحديدة"][1] == got["حجة"][1] == "admin1"
+
+
+def test_a_site_word_makes_any_place_abroad_a_homonym():
+    assert resolved("لا سجون سرية بمطار الريان في حضرموت")["الريان"] is None          # not Qatar
+    assert resolved("أغلقوا الطرق إلى حقل الرميلة النفطي في البصرة")["الرميلة"] is None  # not the UAE
+    # named otherwise in the article, the country abroad stays
+    assert resolved("قصف الحوثيون مطار جازان في السعودية")["جازان"][2] == "SA"
+
+
+def test_bare_kuwait_is_the_state_kuwait_city_the_city():
+    assert resolved("رحلوا إلى الكويت عن طريق معبر سفوان")["الكويت"] == ("Kuwait", "country", "KW")
+    assert resolved("وصل إلى مدينة الكويت").popitem()[1][1] == "populated"

@@ -204,7 +204,7 @@ def _type_coordinated(original: str, mentions: list[Mention]) -> list[Mention]:
     return out
 
 
-COORDINATION = re.compile(r"^[\s،,]*و?$")
+COORDINATION = re.compile(r"^[\s،,#]*و?[\s#]*$")      # "محافظتي #الحديدة و #حجة": hashtags too
 
 
 @cache

@@ -117,7 +117,8 @@ def _local_readings(gazetteer, ref, ctx: PlaceContext) -> list:
     """The candidates without foreign homonyms: when the article's other places and actors point only to other
     countries, a small place abroad (Maghar in Israel for "حي المغار" in Derna), a place in a country far from
     the focus countries (Tema, Ghana) or a unit of another level than the type word asks for (Hiiraan, a
-    Somali region, for "مديرية حيران") is the same name as an unknown local place, not that place."""
+    Somali region, for "مديرية حيران") is the same name as an unknown local place, not that place. After a site
+    word or a district type word ("مطار الريان", "منطقة خبر المراقشة") any place abroad is such a homonym."""
     cands = list(ref.candidates)
     limit = gazetteer.foreign_homonym_max_population
     if not limit or not cands:
@@ -139,6 +140,8 @@ def _local_readings(gazetteer, ref, ctx: PlaceContext) -> list:
             return False          # named otherwise, a country, or a hand-curated place the news names
         if c.level == "admin1":      # a region abroad the type word does not ask for, or far from the focus
             return ref.typed_level not in (None, "admin1") or c.country_code not in focus_countries()
+        if ref.site or ref.typed_level in ("admin2", "admin3"):
+            return True     # "مطار الريان" in Mukalla, "حقل الرميلة" in Basra: a local feature, whatever the size abroad
         return c.population < limit or (c.country_code not in focus_countries()
                                         and c.population < gazetteer.foreign_homonym_far_max_population)
     kept = [c for c in cands if not homonym(c)]
