@@ -17,8 +17,8 @@ Subcommands (all seeded, deterministic):
           when its most-named country among resolved places is one of the five) and writes
           eval/kb/news_sample.tsv: article id, offsets and resolved place id of every place mention, judgement
           empty. ``--show`` prints the texts with the mentions marked for the hand check (never written to disk).
-          ``--fresh`` skips the articles already judged in news_sample.tsv (so it draws the next ones in the
-          same seeded order) and writes eval/kb/news_fresh.tsv.
+          ``--fresh`` skips the articles already judged in eval/kb/news_*.tsv (so it draws the next ones in the
+          same seeded order) and writes eval/kb/news_fresh.tsv (or ``--out``).
   rejudge Re-runs the articles of a judged file (``--file``, default news_sample.tsv) with the current pipeline,
           carries judgements over for unchanged rows, leaves changed rows for judging; writes *.new.tsv.
   report  Reads the judged TSVs and prints the figures (markdown) for docs/kb.md.
@@ -192,15 +192,16 @@ def _mention_rows(a, an, show: bool) -> list[dict]:
     return rows
 
 
-def cmd_news(shared: Path, n: int, max_chars: int, show: bool, fresh: bool = False) -> None:
-    """Draw and list the mentions. ``fresh``: skip the articles judged in news_sample.tsv (the next ones in
-    the same seeded order) and write news_fresh.tsv."""
-    judged = frozenset(r["article"] for r in _read(OUT / "news_sample.tsv")) if fresh else frozenset()
+def cmd_news(shared: Path, n: int, max_chars: int, show: bool, fresh: bool = False, out: str | None = None) -> None:
+    """Draw and list the mentions. ``fresh``: skip the articles of every judged news file in eval/kb/ (the next
+    ones in the same seeded order) and write ``out`` (default news_fresh.tsv)."""
+    judged = frozenset(r["article"] for f in sorted(OUT.glob("news_*.tsv")) if not f.name.endswith(".new.tsv")
+                       for r in _read(f)) if fresh else frozenset()
     rows = []
     for a, an in draw_news(shared, n, max_chars, judged):
         rows += _mention_rows(a, an, show)
     rows.sort(key=lambda r: (r["article"], r["start"]))
-    target = OUT / ("news_fresh.tsv" if fresh else "news_sample.tsv")
+    target = OUT / (out or ("news_fresh.tsv" if fresh else "news_sample.tsv"))
     if target.exists():
         target = target.with_suffix(".new.tsv")
     _write(target, rows)
@@ -243,7 +244,8 @@ def _read(path: Path) -> list[dict]:
         return list(csv.DictReader(f, delimiter="\t"))
 
 
-def cmd_report(news_files: tuple[str, ...] = ("news_sample_c24b437.tsv", "news_sample.tsv", "news_fresh.tsv")) -> None:
+def cmd_report(news_files: tuple[str, ...] = ("news_sample_c24b437.tsv", "news_sample.tsv", "news_fresh.tsv",
+                                             "news_fresh2.tsv")) -> None:
     ner = _read(OUT / "ner_sample.tsv")
     j = Counter(r["judgement"] for r in ner)
     judged = sum(j.values()) - j[""]
@@ -335,6 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--fresh", action="store_true",
                     help="news: skip the articles judged in news_sample.tsv, write news_fresh.tsv")
     ap.add_argument("--file", default="news_sample.tsv", help="rejudge: the judged file in eval/kb/")
+    ap.add_argument("--out", default=None, help="news --fresh: the file to write in eval/kb/")
     args = ap.parse_args(argv)
     try:
         _run(args)
@@ -348,7 +351,7 @@ def _run(args: argparse.Namespace) -> None:
     if args.command == "ner":
         cmd_ner(args.shared)
     elif args.command == "news":
-        cmd_news(args.shared, args.articles, args.max_chars, args.show, args.fresh)
+        cmd_news(args.shared, args.articles, args.max_chars, args.show, args.fresh, args.out)
     elif args.command == "rejudge":
         cmd_rejudge(args.shared, args.file, args.show)
     elif args.command == "report":
