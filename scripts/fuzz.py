@@ -15,6 +15,7 @@ Exit status: 0 when nothing failed, 1 otherwise. The JSON report holds examples 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -38,7 +39,10 @@ FIXTURES = REPO / "tests" / "fixtures"
 MAGIC_PREFIXES = [b"", b"\x1f\x8b", b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", b"WARC/1.0\r\n", b"filedesc://",
                   b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b'{"id": "f", "text": "', b"<rss><channel><item>",
                   b'<feed xmlns="http://www.w3.org/2005/Atom"><entry>', b"<!doctype html><html><body>",
-                  b"<?xml version='1.0'?>"]
+                  b"<?xml version='1.0'?>",
+                  # lone surrogates in every JSON field (they once reached the writers through id/url/source)
+                  b'{"id": "\\ud800", "url": "http://e.org/\\udfff", "source": "\\udc00", "title": "\\ud800", '
+                  b'"published": "2022-01-21\\ud800", "text": "']
 NAMES = ["a.txt", "a.jsonl", "a.html", "a.rss", "a.xml", "a.warc", "a.txt.gz", "a.jsonl.gz", "a.warc.gz", "noext"]
 
 
@@ -75,10 +79,13 @@ def check_reader(data: bytes, name: str, workdir: Path) -> None:
     path.write_bytes(data)
     for item in read_articles(path):
         assert isinstance(item, (Article, Skipped)), f"reader yielded {type(item).__name__}"
+        for field in dataclasses.fields(item):     # every string writable (UTF-8) and storable
+            value = getattr(item, field.name)
+            if isinstance(value, str):
+                value.encode("utf-8")
         if isinstance(item, Skipped):
             assert item.reason
         else:
-            item.text.encode("utf-8")      # writable and storable
             hostile.check_extract(item.text, item.published)
 
 

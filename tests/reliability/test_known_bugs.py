@@ -30,9 +30,9 @@ def test_endless_digit_run_does_not_crash_numbers(digit):
 
 
 @long_only
-@pytest.mark.xfail(strict=False, reason="BUG (partly fixed): mention lookups are bisections now (100K chars: 19 s -> "
-                                        "0.8 s CPU), but merging still re-reads a growing event for each of thousands "
-                                        "of identical sentences: a 500K-char article took ~2 min on a loaded machine")
+@pytest.mark.xfail(strict=False, reason="BUG B3 (partly fixed): merging is linear since fb70570 (500K chars: 138 -> "
+                                        "114 s CPU), but four all-pairs scans remain in geocode.py, places.py, "
+                                        "casualties.py and roles.py (docs/reliability.md; with them fixed: 10.6 s)")
 def test_half_megabyte_article_extracts_in_reasonable_time():
     import time
     sentence = "قتل ثلاثة جنود وأصيب 15 مدنيا في هجوم لتنظيم داعش على بلدة قرب بعقوبة في ديالى يوم الخميس. "
