@@ -399,13 +399,13 @@ def _read_feed(data: bytes, source: str, published: date | None) -> Iterator[Art
     if not feed.entries:
         yield Skipped(source, "feed without entries" if not feed.bozo else "unparseable feed")
         return
-    outlet = feed.feed.get("title", "") if hasattr(feed, "feed") else ""
+    outlet = _feed_str(feed.feed, "title") if hasattr(feed, "feed") else ""
     for index, entry in enumerate(feed.entries):
         where = f"{source}#{index}"
         body = ""
         if entry.get("content"):
-            body = entry["content"][0].get("value", "")
-        body = body or entry.get("summary", "")
+            body = _feed_str(entry["content"][0], "value")
+        body = body or _feed_str(entry, "summary")
         text = _html_to_text(body)
         if not text:
             yield Skipped(where, "feed entry without text")
@@ -416,10 +416,17 @@ def _read_feed(data: bytes, source: str, published: date | None) -> Iterator[Art
             if parsed:
                 when = date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday)
                 break
-        link = entry.get("link", "")
-        key = entry.get("id") or link or text
-        yield Article(id=_stable_id("feed", key), text=text, title=_clean_text(entry.get("title", "")),
+        link = _feed_str(entry, "link")
+        key = _feed_str(entry, "id") or link or text
+        yield Article(id=_stable_id("feed", key), text=text, title=_clean_text(_feed_str(entry, "title")),
                       published=when or published, url=link, source=outlet)
+
+
+def _feed_str(mapping: object, key: str) -> str:
+    """A feedparser field as a string: on broken markup feedparser keeps the key with None as its value
+    (found by scripts/fuzz.py: an Atom entry whose title tag is cut → TypeError in _html_to_text)."""
+    value = mapping.get(key) if hasattr(mapping, "get") else None
+    return value if isinstance(value, str) else ""
 
 
 def _html_to_text(fragment: str) -> str:
