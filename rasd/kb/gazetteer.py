@@ -89,6 +89,7 @@ class _Rules:
     home_countries: frozenset[str] = frozenset()  # outside these, GeoNames hamlets need context (foreign_hamlets)
     hamlet_max_population: int = 0
     bare_name_means: dict[str, str] | None = None   # folded key → place id a bare mention of it means
+    phrase_means: tuple[tuple[str, str], ...] = ()  # (phrase, place id): lexicon entries the sources lack
     foreign_homonym_max_population: int = 0
     foreign_homonym_far_max_population: int = 0
 
@@ -273,6 +274,11 @@ class Gazetteer:
             for n in p.names_ar:
                 if _key(n) not in self._rules.never and not self._type_word_alias(p, n):
                     lex.add(n, p)
+        for phrase, pid in self._rules.phrase_means:
+            place = self.by_id(pid)
+            if place is None:
+                raise GazetteerError(f"{STOPWORDS}: phrase_means {phrase!r} names unknown place {pid}")
+            lex.add(phrase, place)
         return lex
 
     def _type_word_alias(self, place: Place, name: str) -> bool:
@@ -430,6 +436,7 @@ def load_rules() -> _Rules:
                   home_countries=frozenset(hamlets.get("home_countries") or ()),
                   hamlet_max_population=int(hamlets.get("max_population") or 0),
                   bare_name_means={_key(n): pid for n, pid in (data.get("bare_name_means") or {}).items()},
+                  phrase_means=tuple((n, pid) for n, pid in (data.get("phrase_means") or {}).items()),
                   foreign_homonym_max_population=int((data.get("foreign_homonyms") or {}).get("max_population")
                                                      or 0),
                   foreign_homonym_far_max_population=int((data.get("foreign_homonyms") or {})

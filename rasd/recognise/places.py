@@ -97,7 +97,8 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
         # a place-type word rescues a name that is also a common word ("ناحية العظيم"), a site word
         # ("سجن بالبلاد") or a clitic between them does not
         rescued = bool(typed or rural or direction) and not glued
-        if fold(name) in _not_places():
+        if fold(name) in _not_places() or _descriptive(norm, tokens, m) or \
+                (fold(name).startswith("ل") and "ا" + fold(name) in _not_places()):   # "للعاصمة" matched as "لعاصمة"
             continue
         big = any(p.population >= _common_word_min_population() and p.country_code in focus_countries()
                   for p in m.payloads)
@@ -130,6 +131,7 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
     out = _type_coordinated(norm.original, out)
     # Names after a village/camp word that the gazetteer does not hold ("قرى الطالعة وأم الكرامي"): kept by name.
     openers = unknown_name_openers()
+    ctx_starts = {c.token_start for c in ctx_matches}
     for c in ctx_matches:
         opener_tok = c.token_end - 1
         if fold(norm.original[c.start:c.end]).split()[-1] not in openers:
@@ -143,10 +145,14 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
                 break     # punctuation: no name follows
             n = 1
             while n < UNKNOWN_NAME_MAX_TOKENS and k + n < len(tokens) and k + n not in covered \
-                    and _looks_like_name_part(tokens[k + n].text) and not tokens[k + n].text.startswith("و") \
+                    and k + n not in ctx_starts and _looks_like_name_part(tokens[k + n].text) \
+                    and not tokens[k + n].text.startswith("و") \
+                    and (tokens[k + n].text.startswith("ال") or not _is_common_surface_word(tokens[k + n].text)) \
                     and not norm.text[tokens[k + n - 1].end:tokens[k + n].start].strip():
-                n += 1
+                n += 1      # "أم الكرامي", "تاج الهرم"; not "الملاحيظ شمال", "النصرة مواقع"
             word = tokens[k].text
+            if word[1 if k > opener_tok + 1 else 0:] in not_names():
+                break       # "جبهة النصرة", "جبهات القتال": no place name follows
             if k > opener_tok + 1:              # "وأم الكرامي": a second village joined by و
                 if not word.startswith("و") or len(word) < 3:
                     break
@@ -163,6 +169,33 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
             k += n
         out.sort(key=lambda x: x.start)
     return out
+
+
+DIRECTION_ADJECTIVES = frozenset(fold(w) for w in (
+    "الغربية", "الشرقية", "الشمالية", "الجنوبية", "الغربي", "الشرقي", "الشمالي", "الجنوبي"))
+
+
+def _descriptive(norm: NormalisedText, tokens: list[Token], m) -> bool:
+    """A name ending in a direction adjective followed by "ل" + a kind word describes part of another place:
+    "الضفة الغربية لنهر الفرات" (not the West Bank), "الساحل الغربي للعاصمة طرابلس" (not Yemen's West Coast)."""
+    name = fold(norm.original[m.start:m.end]).split()
+    if len(name) < 2 or name[-1] not in DIRECTION_ADJECTIVES or m.token_end >= len(tokens):
+        return False
+    nxt = tokens[m.token_end]
+    if norm.text[tokens[m.token_end - 1].end:nxt.start].strip():
+        return False          # punctuation between: not one phrase
+    word = nxt.text
+    if not word.startswith("ل") or len(word) < 3:
+        return False
+    head = "ال" + word[2:] if word.startswith("لل") else word[1:]
+    heads = _descriptive_heads()
+    return head in heads or (head[2:] if head.startswith("ال") else head) in heads
+
+
+@cache
+def _descriptive_heads() -> frozenset[str]:
+    with resources.files("rasd.recognise.data").joinpath("place_context.yaml").open(encoding="utf-8") as fh:
+        return frozenset(fold(w) for w in yaml.safe_load(fh)["descriptive_heads"])
 
 
 def _backed(sure: list[Mention], deferred: list, covered: set[int]) -> list[Mention]:

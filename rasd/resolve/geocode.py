@@ -42,6 +42,8 @@ class PlaceContext:
     admin1: Counter
     place_countries: Counter | None = None    # countries named by places only (not implied by actors)
     names_by_country: dict | None = None       # country → folded place names (and "actor:…") pointing to it
+    mentions: tuple[Mention, ...] = ()         # the article's place mentions, in text order (anchors)
+    text: str = ""                             # the article text (sentence ends between a name and its anchor)
 
 
 def article_context(an: Analysis) -> PlaceContext:
@@ -65,7 +67,7 @@ def article_context(an: Analysis) -> PlaceContext:
         if cc and len(cc) == 2:
             countries[cc] += 1
             names.setdefault(cc, set()).add("actor:" + m.text)
-    return PlaceContext(countries, admin1, place_countries, names)
+    return PlaceContext(countries, admin1, place_countries, names, tuple(an.places), an.article.text)
 
 
 HOMONYM_MAX_POPULATION = 50000
@@ -139,7 +141,7 @@ def _local_readings(gazetteer, ref, ctx: PlaceContext) -> list:
         if support.get(c.country_code) or c.level == "country" or c.id.startswith("x:"):
             return False          # named otherwise, a country, or a hand-curated place the news names
         if c.level == "admin1":      # a region abroad the type word does not ask for, or far from the focus
-            return ref.typed_level not in (None, "admin1") or c.country_code not in focus_countries()
+            return bool(ref.site) or ref.typed_level not in (None, "admin1") or c.country_code not in focus_countries()
         if ref.site or ref.typed_level in ("admin2", "admin3"):
             return True     # "مطار الريان" in Mukalla, "حقل الرميلة" in Basra: a local feature, whatever the size abroad
         return c.population < limit or (c.country_code not in focus_countries()
@@ -188,7 +190,7 @@ def resolve_mentions(gazetteer, places: list[Mention], ctx: PlaceContext,
         same = [(p, m) for p, m in picked if p.country_code == country_hint]
         picked = same or picked
     if not picked:
-        return None
+        return _fallback(gazetteer, unknown, ctx) if unknown else None
     # majority country among the sentence's places, then the most specific place in it
     cc = Counter(p.country_code for p, _ in picked).most_common(1)[0][0] if not country_hint else \
         picked[0][0].country_code
@@ -205,6 +207,79 @@ def resolve_mentions(gazetteer, places: list[Mention], ctx: PlaceContext,
         precision = max(precision, 2)
     location_ar = "، ".join(names + (mention.text,)) if names else mention.text
     return ResolvedPlace(best, mention, precision, wprec, location_ar, names)
+
+
+ANCHOR_AFTER_CHARS = 80        # "قرى الطالعة وأم الكرامي غربي ناحية العظيم": the unit named just after
+ANCHOR_BEFORE_CHARS = 160      # "في مديرية صرواح … بقرية X": the unit named earlier in the sentence
+SENTENCE_END = frozenset(".!?؟؛\n")
+
+
+def _fallback(gazetteer, unknown: list[Mention], ctx: PlaceContext) -> ResolvedPlace | None:
+    """A place the gazetteer lacks (a village, front, mountain, valley) falls back to the nearest known unit the
+    text gives for it, with reduced precision, its own name kept in ``location_ar``: the unit named right after
+    it in the sentence ("قرية X في مديرية Y", "جبهة X شمال Y", "X التابعة لـ Y", "X بريف Y"), else the one named
+    before it in the sentence, else the article's clearly dominant governorate (precision 3)."""
+    from rasd.kb.gazetteer import where_prec
+    from rasd.recognise.places import is_place_word
+    unknown = [m for m in unknown if not is_place_word(m.value.name)]
+    if not unknown:
+        return None           # "المدينة" found by the tagger is the town just named, not an unknown place
+    first = unknown[0]
+    names = tuple(m.text for m in unknown)
+    anchor = _anchor_in_sentence(gazetteer, first, ctx)
+    if anchor is not None:
+        place, mention = anchor
+        precision = 3 if place.level == "admin1" else 2
+        wprec = max(2, where_prec(place))
+        return ResolvedPlace(place, mention, precision, wprec, "، ".join(names + (mention.text,)), names)
+    unit = _dominant_governorate(gazetteer, ctx, unknown)
+    if unit is None:
+        return None
+    return ResolvedPlace(unit, None, 3, max(4, where_prec(unit)), "، ".join(names), names)
+
+
+def _anchor_in_sentence(gazetteer, m: Mention, ctx: PlaceContext):
+    text = ctx.text
+    if not text:
+        return None
+    after = [k for k in ctx.mentions if k.start >= m.end and k.start - m.end <= ANCHOR_AFTER_CHARS]
+    before = [k for k in reversed(ctx.mentions) if k.end <= m.start and m.start - k.end <= ANCHOR_BEFORE_CHARS]
+    for group, gap in ((after, lambda k: text[m.end:k.start]), (before, lambda k: text[k.end:m.start])):
+        for k in group:
+            if SENTENCE_END & set(gap(k)):
+                break
+            ref = k.value
+            if not ref.known and ref.typed_level is None:
+                ref = _named_by_ner(gazetteer, ref)
+            if not ref.known:
+                continue
+            p = _pick(gazetteer, ref, ctx)
+            if p is None or p.level == "country":
+                continue        # another unknown name, or only a country: no nearer unit here
+            if ref.rural and p.level != "admin1":
+                p = gazetteer.admin_unit(p.country_code, p.admin1) or p
+            return p, k
+    return None
+
+
+def _dominant_governorate(gazetteer, ctx: PlaceContext, unknown: list[Mention]):
+    """The governorate the article's other names point to clearly most (at least twice, more than any other),
+    if any; the unknown names themselves do not count (two mentions of "حي المغار" are not Mgarr, Malta)."""
+    from rasd.text.normalise import fold
+    skip = {fold(m.value.name) for m in unknown}
+    admin1: Counter = Counter()
+    for k in ctx.mentions:
+        if fold(k.value.name) in skip:
+            continue
+        cands = _dominant_reading(k.value.candidates)
+        if len({c.country_code for c in cands}) == 1 and len({c.admin1 for c in cands if c.admin1}) == 1 \
+                and all(c.admin1 for c in cands):
+            admin1[(cands[0].country_code, cands[0].admin1)] += 1
+    top = admin1.most_common(2)
+    if not top or top[0][1] < 2 or (len(top) > 1 and top[1][1] == top[0][1]):
+        return None
+    (cc, a1), _ = top[0]
+    return gazetteer.admin_unit(cc, a1)
 
 
 def places_overlap(a: ResolvedPlace, b: ResolvedPlace) -> bool:

@@ -1,0 +1,106 @@
+"""Unknown villages, fronts, mountains and valleys fall back to the nearest known unit the text gives for them
+(issue 3: "بين قرى الطالعة وأم الكرامي غربي ناحية العظيم" → Al-Adhaim, the village names kept in location_ar), and
+the other rules from the second hand check of ant-2018 articles (docs/kb.md section 2).
+
+Each test runs the run-time path: ``analyse`` finds the mentions, ``resolve_mentions`` on one mention with the
+article's context gives its place.
+"""
+from __future__ import annotations
+
+from rasd.kb.gazetteer import load_gazetteer
+from rasd.model import Article
+from rasd.pipeline import analyse, extract_article
+from rasd.resolve.geocode import article_context, resolve_mentions
+
+
+def resolved(text: str) -> dict:
+    """Mention text → the ResolvedPlace of that one mention (None when found but not resolved)."""
+    gazetteer = load_gazetteer()
+    an = analyse(Article("t", text))
+    ctx = article_context(an)
+    return {m.text: resolve_mentions(gazetteer, [m], ctx) for m in an.places}
+
+
+def where(r) -> tuple:
+    return (r.place.name_en, r.place.level, r.place.country_code, r.geo_precision)
+
+
+def test_villages_fall_back_to_the_subdistrict_named_after_them():
+    got = resolved("قتل 3 مدنيين بين قرى الطالعة وأم الكرامي غربي ناحية العظيم")
+    for village in ("الطالعة", "أم الكرامي"):
+        r = got[village]
+        assert r.place.level == "admin3" and r.place.country_code == "IQ" and r.geo_precision == 2
+        assert village in r.location_ar and r.unknown_names == (village,)
+
+
+def test_village_in_a_district():
+    r = resolved("قصفت الطائرات قرية الحمراء في مديرية صرواح بمأرب")["الحمراء"]
+    assert where(r) == ("Sirwah", "admin2", "YE", 2) and r.location_ar.startswith("الحمراء")
+
+
+def test_front_north_of_a_town():
+    r = resolved("تقدمت القوات في جبهة الملاحيظ شمال صعدة")["الملاحيظ"]   # the name stops at the direction word
+    assert r.place.country_code == "YE" and r.place.admin1 == resolved("في صعدة")["صعدة"].place.admin1
+    assert r.geo_precision == 2 and "الملاحيظ" in r.location_ar
+
+
+def test_mountain_valley_and_a_village_of_a_governorate():
+    r = resolved("سيطرت القوات على جبل القاهرة في مديرية الغيل بالجوف")["القاهرة"]
+    assert where(r) == ("Al Ghayl", "admin2", "YE", 2)          # not Cairo
+    r = resolved("غارات على وادي عذبه في مديرية خب والشعف")["عذبه"]
+    assert r.place.level == "admin2" and r.place.country_code == "YE" and r.geo_precision == 2
+    r = resolved("قتل 2 في بلدة الهبيط التابعة لمحافظة إدلب")["الهبيط"]   # "التابعة" is no part of the name
+    assert where(r) == ("Idlib", "admin1", "SY", 3)
+    r = resolved("استهدف القصف منطقة الشيخ سعد في محافظة درعا")["الشيخ سعد"]
+    assert where(r) == ("Daraa", "admin1", "SY", 3)
+
+
+def test_a_farm_word_makes_a_big_place_abroad_a_homonym():
+    r = resolved("قتل مدني في مزارع الطائف في محافظة درعا")["الطائف"]
+    assert where(r) == ("Daraa", "admin1", "SY", 3)              # not Ta'if, Saudi Arabia
+
+
+def test_the_unit_named_earlier_in_the_sentence_or_the_dominant_governorate():
+    r = resolved("في مديرية صرواح بمحافظة مأرب، قصفت الطائرات قرية الزور")["الزور"]
+    assert r.place.country_code == "YE" and r.geo_precision in (2, 3)     # the nearest unit before it
+    got = resolved("قصف على محافظة حجة. وفي حجة قتل 3. وسقطت قذائف على قرية الخربة")
+    assert where(got["الخربة"])[1:] == ("admin1", "YE", 3) and got["الخربة"].location_ar == "الخربة"
+
+
+def test_no_anchor_across_a_sentence_end_and_no_country_anchor():
+    got = resolved("قصف في اليمن. قتل 3 في قرية الخربة")
+    assert got["الخربة"] is None
+
+
+def test_not_a_name_after_a_front_word():
+    assert set(resolved("قصفت جبهة النصرة مواقع في إدلب")) == {"إدلب"}
+    assert set(resolved("قتل جندي في جبهات القتال بصعدة")) == {"صعدة"}
+
+
+def test_descriptive_phrases_are_not_the_named_region():
+    assert set(resolved("سيطرت قسد على الضفة الغربية لنهر الفرات في دير الزور")) == {"دير الزور"}
+    got = resolved("اشتباكات في الساحل الغربي للعاصمة طرابلس")
+    assert {where(r)[2] for r in got.values()} == {"LY"}      # not Yemen's West Coast, not Bahrain's Capital
+    assert resolved("تقدمت القوات في الساحل الغربي لليمن")["الساحل الغربي"].place.country_code == "YE"
+
+
+def test_bare_country_shared_with_its_capital_is_the_country():
+    assert where(resolved("وصل الوفد إلى الجزائر")["الجزائر"])[:3] == ("Algeria", "country", "DZ")
+    assert resolved("وصل الوفد إلى تونس")["تونس"].place.level == "country"
+
+
+def test_gaza_envelope_is_israel_not_the_strip():
+    r = resolved("سقطت صواريخ على مستوطنات غلاف غزة")["مستوطنات غلاف غزة"]
+    assert r.place.country_code == "IL" and r.place.level == "admin1"
+
+
+def test_bare_ghouta_and_the_golan():
+    assert resolved("قصف على الغوطة بريف دمشق")["الغوطة"].place.name_en == "Eastern Ghouta"
+    assert resolved("قصفت إسرائيل مواقع في الجولان")["الجولان"].place.country_code == "SY"
+
+
+def test_an_event_at_an_unknown_village_gets_the_unit_and_keeps_the_name():
+    events = extract_article(Article("t", "قتل ثلاثة مدنيين في غارة جوية على قرية الحمراء في مديرية صرواح بمحافظة مأرب"))
+    assert events
+    ev = events[0]
+    assert ev.country_code == "YE" and "الحمراء" in (ev.location_ar or "") and ev.geo_precision >= 2
