@@ -183,9 +183,13 @@ def _mention_rows(a, an, show: bool) -> list[dict]:
     marked = a.text
     for m in sorted(an.places, key=lambda m: -m.start):
         r = _resolve_one(an, m)
-        pid = f"{r.place.id}|{r.place.name_en}|{r.place.level}|{r.place.country_code}" if r else "-"
+        # a fallback: the mention is a name the gazetteer lacks, resolved to the nearest known unit the text gives
+        fallback = bool(r and r.unknown_names and (r.mention is None or r.mention.start != m.start))
+        pid = f"{r.place.id}|{r.place.name_en}|{r.place.level}|{r.place.country_code}|p{r.geo_precision}" \
+            + ("|FALLBACK" if fallback else "") if r else "-"
         rows.append({"article": a.id, "start": m.start, "end": m.end, "place_id": r.place.id if r else "-",
-                     "judgement": "" if r else "unresolved"})
+                     "judgement": "" if r else "unresolved", "country": "",
+                     "note": f"fallback p{r.geo_precision}" if fallback else ""})
         marked = marked[:m.start] + f"[[{m.start}:{marked[m.start:m.end]}→{pid}]]" + marked[m.end:]
     if show:
         print(f"\n##### {a.id}\n{marked}")
@@ -228,7 +232,8 @@ def cmd_rejudge(shared: Path, name: str, show: bool) -> None:
                 was = [o for o in old if o["article"] == a.id and int(o["start"]) < r["end"]
                        and r["start"] < int(o["end"])]
                 r.update(country=was[0]["country"] if was else "",
-                         note="; ".join(f"was {o['judgement']} {o['place_id']}" for o in was),
+                         note="; ".join(([r["note"]] if r["note"] else [])
+                                        + [f"was {o['judgement']} {o['place_id']}" for o in was]),
                          judgement="" if r["place_id"] != "-" else "unresolved")
         for o in old:
             if o["article"] == a.id and o["judgement"] == "missed" and not any(
@@ -244,8 +249,10 @@ def _read(path: Path) -> list[dict]:
         return list(csv.DictReader(f, delimiter="\t"))
 
 
-def cmd_report(news_files: tuple[str, ...] = ("news_sample_c24b437.tsv", "news_sample.tsv", "news_fresh.tsv",
-                                             "news_fresh2.tsv")) -> None:
+FRESH_FILES = ("news_fresh.tsv", "news_fresh2.tsv", "news_fresh3.tsv")
+
+
+def cmd_report(news_files: tuple[str, ...] = ("news_sample_c24b437.tsv", "news_sample.tsv") + FRESH_FILES) -> None:
     ner = _read(OUT / "ner_sample.tsv")
     j = Counter(r["judgement"] for r in ner)
     judged = sum(j.values()) - j[""]
@@ -260,6 +267,10 @@ def cmd_report(news_files: tuple[str, ...] = ("news_sample_c24b437.tsv", "news_s
     for name in news_files:
         if (OUT / name).exists():
             _report_news(name, _read(OUT / name))
+    fresh = [f for f in FRESH_FILES if (OUT / f).exists()]
+    if len(fresh) > 1:
+        _report_news("all fresh samples pooled (" + ", ".join(fresh) + ")",
+                     [r for f in fresh for r in _read(OUT / f)])
 
 
 def _report_news(name: str, news: list[dict]) -> None:

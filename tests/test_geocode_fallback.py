@@ -104,3 +104,13 @@ def test_an_event_at_an_unknown_village_gets_the_unit_and_keeps_the_name():
     assert events
     ev = events[0]
     assert ev.country_code == "YE" and "الحمراء" in (ev.location_ar or "") and ev.geo_precision >= 2
+
+
+def test_words_after_a_type_word_are_no_unknown_place():
+    from rasd.recognise.places import could_be_unknown_place
+    assert not could_be_unknown_place("الغربية") and not could_be_unknown_place("تضم")
+    assert could_be_unknown_place("الملاحيظ") and could_be_unknown_place("أم الكرامي")
+    got = resolved("استهدف التفجير القصر العدلي في مدينة إدلب، ووقع في منطقة تضم أيضا مشفى المحافظة")
+    assert "تضم" not in got
+    got = resolved("تفجير في حي سكني في مدينة السويداء. واستعادوا السيطرة على تلة وفرضوا حصارا")
+    assert got.get("سكني") is None and got.get("وفرضوا") is None      # found by the tagger at most

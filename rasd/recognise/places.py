@@ -153,6 +153,9 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
             word = tokens[k].text
             if word[1 if k > opener_tok + 1 else 0:] in not_names():
                 break       # "جبهة النصرة", "جبهات القتال": no place name follows
+            if k == opener_tok + 1 and n == 1 and (word.startswith("و") or (
+                    not word.startswith("ال") and _is_common_surface_word(word))):
+                break       # "تلة وفرضوا", "منطقة تضم", "حي سكني": a word, not a name
             if k > opener_tok + 1:              # "وأم الكرامي": a second village joined by و
                 if not word.startswith("و") or len(word) < 3:
                     break
@@ -291,6 +294,16 @@ def unknown_name_openers() -> frozenset[str]:
     with resources.files("rasd.recognise.data").joinpath("place_context.yaml").open(encoding="utf-8") as fh:
         data = yaml.safe_load(fh)
     return frozenset(fold(w) for w in data["unknown_name_openers"])
+
+
+def could_be_unknown_place(name: str) -> bool:
+    """Whether a name the gazetteer lacks may be a village or front rather than a word the tagger or a type
+    word caught: not a kind word ("المدينة"), not a word that never names ("الغربية"), and not a frequent news
+    word without the article ("تضم", "سكني")."""
+    key = fold(name.strip())
+    if not key or is_place_word(name) or key in not_names():
+        return False
+    return " " in key or key.startswith("ال") or not _is_common_surface_word(key)
 
 
 def is_place_word(name: str) -> bool:

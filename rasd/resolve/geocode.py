@@ -220,10 +220,10 @@ def _fallback(gazetteer, unknown: list[Mention], ctx: PlaceContext) -> ResolvedP
     it in the sentence ("قرية X في مديرية Y", "جبهة X شمال Y", "X التابعة لـ Y", "X بريف Y"), else the one named
     before it in the sentence, else the article's clearly dominant governorate (precision 3)."""
     from rasd.kb.gazetteer import where_prec
-    from rasd.recognise.places import is_place_word
-    unknown = [m for m in unknown if not is_place_word(m.value.name)]
+    from rasd.recognise.places import could_be_unknown_place
+    unknown = [m for m in unknown if could_be_unknown_place(m.value.name)]
     if not unknown:
-        return None           # "المدينة" found by the tagger is the town just named, not an unknown place
+        return None           # "المدينة", "الأحياء الغربية", "منطقة تضم": words, not an unknown place
     first = unknown[0]
     names = tuple(m.text for m in unknown)
     anchor = _anchor_in_sentence(gazetteer, first, ctx)
