@@ -1,11 +1,18 @@
 """Build rasd/models/ner.clusters.tsv: distributional word clusters for the NER tagger's features.
 
-Words that occur in the same contexts in unlabelled news (the ANT 2018 and SaudiNewsNet 2015 corpora
-under ../shared/data/news) share a cluster, so a person or place name never seen in the NER training
-data still looks like the names that were. Method: left/right neighbour counts over the 3,000 most
-frequent words, positive PMI, truncated SVD to 100 dimensions, k-means into 1,024 and 128 clusters
-(seeded). Only word → cluster ids are written: no news text enters the repository.
-Usage: .venv/bin/python scripts/build_ner_clusters.py [OUT]   (about 5 minutes on one core)
+Words that occur in the same contexts in unlabelled text share a cluster, so a person or place name
+never seen in the NER training data still looks like the names that were. The text (version 2) is
+only what licences allow rasd, an Apache-2.0 package, to ship statistics of:
+  - ANT corpus v2.1 news, 2018 (../shared/data/news/ant-2018.jsonl.gz; Apache-2.0 badge);
+  - the NER corpora's own tokens, labels ignored: ANERcorp (CC BY-SA 4.0) *minus the CAMeL test
+    split*, cut exactly as the trainer cuts it (``rasd.train.corpora.split_anercorp``); NewsFANE
+    (CC BY-SA 3.0) and the Wojood sample (MIT) minus every sentence that repeats test-split text
+    (``exclude_text_of``, as the trainer does). No test-split text enters the clusters.
+SaudiNewsNet (CC BY-NC-SA 4.0), used by version 1, is not read: nothing derived from it ships.
+Method: left/right neighbour counts over the 3,000 most frequent words, positive PMI, truncated SVD
+to 100 dimensions, k-means into 1,024 and 128 clusters (seeded). Only word → cluster ids are written:
+no text enters the repository.
+Usage: .venv/bin/python scripts/build_ner_clusters.py [OUT] [--min-count=N]   (about 4 minutes on one core)
 """
 from __future__ import annotations
 
@@ -32,13 +39,31 @@ from rasd.text.tokens import TOKEN_RE  # noqa: E402
 CONTEXT_TOKEN_RE = re.compile(TOKEN_RE.pattern + r"|[^\w\s]", re.UNICODE)
 
 NEWS = ROOT.parent / "shared/data/news"
-FILES = ("ant-2018.jsonl.gz", "saudinewsnet-2015.jsonl.gz")
-OUT = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "rasd/models/ner.clusters.tsv"
-MIN_COUNT = 8
+NER = ROOT.parent / "shared/data/ner"
+FILES = ("ant-2018.jsonl.gz",)
+_ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
+OUT = Path(_ARGS[0]) if _ARGS else ROOT / "rasd/models/ner.clusters.tsv"
+MIN_COUNT = next((int(a.split("=", 1)[1]) for a in sys.argv[1:] if a.startswith("--min-count=")), 8)
 N_CONTEXT = 3000
 DIMS = 100
 SEED = 13
-VERSION = "1"
+VERSION = "2"
+
+
+def ner_corpus_sentences() -> list[list[str]]:
+    """The NER corpora's tokens (no labels), with every CAMeL test-split sentence left out exactly as
+    the trainer leaves it out."""
+    from rasd.train.corpora import exclude_text_of, read_newsfane, read_wojood, split_anercorp
+    from rasd.train.ner import ANERCORP, CAMEL_TEST, NEWSFANE, WOJOOD
+
+    split = split_anercorp(NER / ANERCORP, NER / CAMEL_TEST)
+    out = [list(s.tokens) for s in split.train]
+    others = read_newsfane(NER / NEWSFANE) + [s for name in WOJOOD for s in read_wojood(NER / name)]
+    kept, dropped = exclude_text_of(others, [split.test_tail])
+    out += [list(s.tokens) for s in kept]
+    print(f"NER corpora: {len(split.train)} ANERcorp training sentences, {len(kept)} NewsFANE/Wojood"
+          f" sentences ({dropped} repeating test-split text left out)", flush=True)
+    return out
 
 
 def documents():
@@ -78,6 +103,10 @@ def main() -> None:
     counts: Counter[str] = Counter()
     for text in documents():
         toks = [token_key(m.group()) for m in CONTEXT_TOKEN_RE.finditer(fold(text))]
+        counts.update(toks)
+        sequences.append(toks)
+    for tokens in ner_corpus_sentences():
+        toks = [token_key(t) for t in tokens]
         counts.update(toks)
         sequences.append(toks)
     print(f"{len(sequences)} texts, {sum(counts.values())} tokens, {time.time() - t0:.0f}s", flush=True)
@@ -120,9 +149,10 @@ def main() -> None:
         " <TAB> coarse cluster (of 128)",
         f"# version: {VERSION}; built by scripts/build_ner_clusters.py (PPMI of neighbour counts, SVD {DIMS},"
         f" k-means, seed {SEED}, words seen >= {MIN_COUNT} times)",
-        "# source: statistics over ANT corpus v2.1 (Chouigui et al., 2018 news) and SaudiNewsNet 2015"
-        " (CC BY-NC-SA 4.0); no text is included",
-        "# licence: CC BY-NC-SA 4.0 (derived from SaudiNewsNet)",
+        "# source: statistics over ANT corpus v2.1 (Chouigui et al., 2018 news; Apache-2.0) and the tokens of"
+        " ANERcorp minus the CAMeL test split (CC BY-SA 4.0), NewsFANE Gold 2014 (CC BY-SA 3.0) and the"
+        " Wojood sample (MIT) minus test-split text; no text is included",
+        "# licence: CC BY-SA 4.0 (word statistics derived from ANERcorp/NewsFANE; credit in docs/ATTRIBUTION.md)",
     ]
     lines += [f"{w}\t{f}\t{k}" for w, f, k in sorted(zip(vocab, fine.tolist(), coarse.tolist()))]
     OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -90,6 +90,23 @@ def test_data_files_are_clean(name):
     assert len(set(words)) == len(words)
 
 
+def test_clusters_derive_from_no_non_commercial_corpus():
+    # rasd is Apache-2.0: the clusters are rebuilt from ANT and the NER corpora; SaudiNewsNet
+    # (CC BY-NC-SA 4.0) must not be a source again
+    header = " ".join(line for line in resources.files("rasd.models").joinpath("ner.clusters.tsv")
+                      .read_text(encoding="utf-8").splitlines() if line.startswith("#"))
+    assert "SaudiNewsNet" not in header and "NC" not in header
+    card = json.loads(default_model_path().with_name(MODEL_CARD).read_text(encoding="utf-8"))
+    assert "SaudiNewsNet" not in json.dumps(card)
+
+
+def test_document_consistency_repeats_multi_word_names():
+    from rasd.recognise.ner import propagate_within_document
+    sentences = [["قالت", "الأمم", "المتحدة", "إن"], ["وأكد", "مسؤول", "في", "والأمم", "المتحدة", "ذلك"]]
+    labels = [["O", "B-ORG", "I-ORG", "O"], ["O"] * 6]
+    assert propagate_within_document(sentences, labels)[1] == ["O", "O", "O", "B-ORG", "I-ORG", "O"]
+
+
 def test_model_card_records_seed_and_data_hashes():
     card = json.loads(default_model_path().with_name(MODEL_CARD).read_text(encoding="utf-8"))
     assert isinstance(card["seed"], int)

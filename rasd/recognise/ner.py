@@ -263,16 +263,29 @@ def propagate_within_document(sentences: Sequence[Sequence[str]],
                               labels: Sequence[Sequence[str]]) -> list[list[str]]:
     """Label untagged repeats of words tagged as names elsewhere in the document (see ``tag_document``)."""
     votes: dict[str, Counter[str]] = {}
+    # multi-word organisation/place/misc names, by their words' stems ("الأمم المتحدة" = "للأمم المتحدة")
+    phrases: dict[tuple[str, ...], Counter[str]] = {}
     for tokens, seq in zip(sentences, labels):
         for span in bio_spans(seq):
             single = span.end - span.start == 1
             if not single and span.type != "PER":
+                phrase = tuple(_stems(token_key(t))[-1] for t in tokens[span.start:span.end])
+                phrases.setdefault(phrase, Counter())[span.type] += 1
                 continue
             for i in range(span.start if single else span.start + 1, span.end):
                 votes.setdefault(_stems(token_key(tokens[i]))[-1], Counter())[span.type] += 1
     out: list[list[str]] = []
     for tokens, seq in zip(sentences, labels):
         new = list(seq)
+        if phrases:
+            keys = [_stems(token_key(t))[-1] for t in tokens]
+            for phrase, kinds in phrases.items():
+                n = len(phrase)
+                for i in range(len(tokens) - n + 1):
+                    if keys[i] == phrase[0] and tuple(keys[i:i + n]) == phrase and \
+                            all(label == "O" for label in new[i:i + n]):
+                        kind = kinds.most_common(1)[0][0]
+                        new[i:i + n] = ["B-" + kind] + ["I-" + kind] * (n - 1)
         for i, token in enumerate(tokens):
             if new[i] != "O":
                 continue
@@ -317,7 +330,9 @@ class NerTagger:
         A news story names a person in full once ("دونالد رامسفيلد") and then by surname alone; the
         CRF sees one sentence at a time and misses many of the short repeats. So a word the tagger
         labelled as a one-word entity, or as a non-initial word of a person's name, is given the same
-        type where it recurs untagged in the same document (first names alone are too ambiguous).
+        type where it recurs untagged in the same document (first names alone are too ambiguous); a
+        multi-word organisation, place or other name is given its type where the same words (by stem)
+        recur untagged.
         """
         labels = [self.tag_tokens(tokens) for tokens in sentences]
         return propagate_within_document(sentences, labels)

@@ -129,7 +129,9 @@ def train(output_path: Path, seed: int = 0, data_dir: Path = SHARED_NER,
         "python": platform.python_version(),
         "python-crfsuite": metadata.version("python-crfsuite"),
         "licences": {"ANERcorp": "CC BY-SA 4.0 (CAMeL Lab distribution)", "NewsFANE": "CC BY-SA 3.0",
-                     "Wojood sample": "MIT"},
+                     "Wojood sample": "MIT", "ANT corpus v2.1 (word clusters only)": "Apache-2.0",
+                     "GeoNames (gazetteer flags)": "CC BY 4.0",
+                     "model and feature files": "CC BY-SA 4.0 (see docs/ATTRIBUTION.md)"},
     }
     card_path = output_path.with_name(MODEL_CARD) if output_path.name == MODEL_FILE else \
         output_path.with_suffix(".json")
