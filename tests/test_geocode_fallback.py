@@ -114,3 +114,13 @@ def test_words_after_a_type_word_are_no_unknown_place():
     assert "تضم" not in got
     got = resolved("تفجير في حي سكني في مدينة السويداء. واستعادوا السيطرة على تلة وفرضوا حصارا")
     assert got.get("سكني") is None and got.get("وفرضوا") is None      # found by the tagger at most
+
+
+def test_a_village_joined_to_a_known_town_takes_the_towns_governorate():
+    got = resolved("تسيطر القوات على كامل محافظة درعا، ما عدا مدينة نوى وبلدة الشيخ سعد ومحيطها وبعض مناطق ريف القنيطرة")
+    assert where(got["الشيخ سعد"]) == ("Daraa", "admin1", "SY", 3)      # not Quneitra, named after it
+
+
+def test_no_dominant_governorate_abroad():
+    got = resolved("قتل 3 في طرابلس وبنغازي وسرت، وعاد وفد من القاهرة. ثم سافر إلى القاهرة. وقصفت قرية الخربة")
+    assert got.get("الخربة") is None or got["الخربة"].place.country_code == "LY"

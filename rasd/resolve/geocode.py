@@ -7,6 +7,7 @@ villages kept by name); "ريف X" becomes X's governorate; "غربي X" keeps X
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -238,10 +239,23 @@ def _fallback(gazetteer, unknown: list[Mention], ctx: PlaceContext) -> ResolvedP
     return ResolvedPlace(unit, None, 3, max(4, where_prec(unit)), "، ".join(names), names)
 
 
+COORDINATED = re.compile(r"^[\s،,]*و\s*(?:\S+\s+)?$")     # "مدينة نوى وبلدة الشيخ سعد": X و[type word] Y
+
+
 def _anchor_in_sentence(gazetteer, m: Mention, ctx: PlaceContext):
     text = ctx.text
     if not text:
         return None
+    # a name joined by و to a known place just before it is its sibling: that place's governorate
+    prev = [k for k in ctx.mentions if k.end <= m.start and m.start - k.end <= 16]
+    if prev and COORDINATED.match(text[prev[-1].end:m.start]):
+        k = prev[-1]
+        ref = k.value
+        p = _pick(gazetteer, ref, ctx) if ref.known else None
+        if p is not None and p.level not in ("country", "admin1"):
+            unit = gazetteer.admin_unit(p.country_code, p.admin1)
+            if unit is not None:
+                return unit, k
     after = [k for k in ctx.mentions if k.start >= m.end and k.start - m.end <= ANCHOR_AFTER_CHARS]
     before = [k for k in reversed(ctx.mentions) if k.end <= m.start and m.start - k.end <= ANCHOR_BEFORE_CHARS]
     for group, gap in ((after, lambda k: text[m.end:k.start]), (before, lambda k: text[k.end:m.start])):
@@ -279,6 +293,9 @@ def _dominant_governorate(gazetteer, ctx: PlaceContext, unknown: list[Mention]):
     if not top or top[0][1] < 2 or (len(top) > 1 and top[1][1] == top[0][1]):
         return None
     (cc, a1), _ = top[0]
+    countries = (ctx.place_countries or ctx.countries).most_common(1)
+    if countries and countries[0][0] != cc:
+        return None           # a governorate abroad is no fallback for a place in the article's country
     return gazetteer.admin_unit(cc, a1)
 
 
