@@ -124,3 +124,10 @@ def test_a_village_joined_to_a_known_town_takes_the_towns_governorate():
 def test_no_dominant_governorate_abroad():
     got = resolved("قتل 3 في طرابلس وبنغازي وسرت، وعاد وفد من القاهرة. ثم سافر إلى القاهرة. وقصفت قرية الخربة")
     assert got.get("الخربة") is None or got["الخربة"].place.country_code == "LY"
+
+
+def test_a_verb_after_a_mountain_name_is_no_second_mountain():
+    got = resolved("تقدمت القوات باتجاه جبل الظهر وقطعت إمدادات الميليشيات في مديرية نعمان")
+    assert "قطعت" not in got and "وقطعت" not in got and got["الظهر"].place.country_code == "YE"
+    got = resolved("العملية أسفرت عن تحرير جبل الذراع وأجزاء واسعة من جبل النار بمديرية حرض")
+    assert "أجزاء" not in got and got["النار"].place.level == "admin2"

@@ -153,9 +153,10 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
             word = tokens[k].text
             if word[1 if k > opener_tok + 1 else 0:] in not_names():
                 break       # "جبهة النصرة", "جبهات القتال": no place name follows
-            if k == opener_tok + 1 and n == 1 and (word.startswith("و") or (
-                    not word.startswith("ال") and _is_common_surface_word(word))):
-                break       # "تلة وفرضوا", "منطقة تضم", "حي سكني": a word, not a name
+            bare = word[1:] if k > opener_tok + 1 else word
+            if n == 1 and ((k == opener_tok + 1 and word.startswith("و"))
+                           or (not bare.startswith("ال") and _is_common_surface_word(bare))):
+                break       # "تلة وفرضوا", "منطقة تضم", "حي سكني", "جبل الظهر وقطعت": a word, not a name
             if k > opener_tok + 1:              # "وأم الكرامي": a second village joined by و
                 if not word.startswith("و") or len(word) < 3:
                     break
