@@ -131,3 +131,19 @@ def test_a_verb_after_a_mountain_name_is_no_second_mountain():
     assert "قطعت" not in got and "وقطعت" not in got and got["الظهر"].place.country_code == "YE"
     got = resolved("العملية أسفرت عن تحرير جبل الذراع وأجزاء واسعة من جبل النار بمديرية حرض")
     assert "أجزاء" not in got and got["النار"].place.level == "admin2"
+
+
+def test_a_mountain_pass_is_no_aqaba_but_al_aqaba_is():
+    got = resolved("تقدمت القوات باتجاه جبل الظهر وقطعت الإمدادات إلى عقبة القنذع في مديرية نعمان")
+    assert {r.place.country_code for r in got.values()} == {"YE"} and "القنذع" in got
+    assert not any("قطعت" in name for name in got)
+    assert resolved("وصل الملك إلى العقبة")["العقبة"].place.country_code == "JO"
+
+
+def test_a_unit_word_vouches_for_a_short_unknown_name():
+    from rasd.model import Mention
+    from rasd.recognise.places import PlaceRef
+    from rasd.resolve.geocode import _after_unit_word
+    text = "حررت القوات مواقع في مديرية برط"
+    m = Mention(text.index("برط"), len(text), "PLACE", "برط", PlaceRef("برط", ()))
+    assert _after_unit_word(text, m) and not _after_unit_word("في منطقة برط", Mention(9, 12, "PLACE", "برط", PlaceRef("برط", ())))

@@ -64,7 +64,7 @@ def context_lexicon() -> PhraseLexicon[ContextWord]:
 
 def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Mention]:
     """PLACE mentions (value: PlaceRef), in text order."""
-    ctx_matches = context_lexicon().find(norm, tokens)
+    ctx_matches = [c for c in context_lexicon().find(norm, tokens) if not _definite_name(norm, c)]
     ctx_by_end = {m.token_end: m for m in ctx_matches}
     ctx_spans = {(m.token_start, m.token_end) for m in ctx_matches}
     # a context word is not itself a place ("غربي" is not Western District)
@@ -154,9 +154,10 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
             if word[1 if k > opener_tok + 1 else 0:] in not_names():
                 break       # "جبهة النصرة", "جبهات القتال": no place name follows
             bare = word[1:] if k > opener_tok + 1 else word
-            if n == 1 and ((k == opener_tok + 1 and word.startswith("و"))
-                           or (not bare.startswith("ال") and _is_common_surface_word(bare))):
-                break       # "تلة وفرضوا", "منطقة تضم", "حي سكني", "جبل الظهر وقطعت": a word, not a name
+            common = not bare.startswith("ال") and _is_common_surface_word(bare) and bare not in _name_heads()
+            if (n == 1 and ((k == opener_tok + 1 and word.startswith("و")) or common)) \
+                    or (k > opener_tok + 1 and common):
+                break       # "تلة وفرضوا", "منطقة تضم", "حي سكني", "جبل الظهر وقطعت الإمدادات": a word, not a name
             if k > opener_tok + 1:              # "وأم الكرامي": a second village joined by و
                 if not word.startswith("و") or len(word) < 3:
                     break
@@ -295,6 +296,24 @@ def unknown_name_openers() -> frozenset[str]:
     with resources.files("rasd.recognise.data").joinpath("place_context.yaml").open(encoding="utf-8") as fh:
         data = yaml.safe_load(fh)
     return frozenset(fold(w) for w in data["unknown_name_openers"])
+
+
+@cache
+def _name_heads() -> frozenset[str]:
+    with resources.files("rasd.recognise.data").joinpath("place_context.yaml").open(encoding="utf-8") as fh:
+        return frozenset(fold(w) for w in yaml.safe_load(fh).get("name_heads") or ())
+
+
+def _definite_name(norm: NormalisedText, c) -> bool:
+    """"العقبة" with the article is the town (Aqaba), not the site word "عقبة" (a mountain pass: "عقبة القنذع")."""
+    surface = fold(norm.original[c.start:c.end])
+    return surface.startswith("ال") and surface[2:] in _definite_names()
+
+
+@cache
+def _definite_names() -> frozenset[str]:
+    with resources.files("rasd.recognise.data").joinpath("place_context.yaml").open(encoding="utf-8") as fh:
+        return frozenset(fold(w) for w in yaml.safe_load(fh).get("definite_is_a_name") or ())
 
 
 def could_be_unknown_place(name: str) -> bool:

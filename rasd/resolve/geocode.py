@@ -222,7 +222,7 @@ def _fallback(gazetteer, unknown: list[Mention], ctx: PlaceContext) -> ResolvedP
     before it in the sentence, else the article's clearly dominant governorate (precision 3)."""
     from rasd.kb.gazetteer import where_prec
     from rasd.recognise.places import could_be_unknown_place
-    unknown = [m for m in unknown if could_be_unknown_place(m.value.name)]
+    unknown = [m for m in unknown if could_be_unknown_place(m.value.name) or _after_unit_word(ctx.text, m)]
     if not unknown:
         return None           # "المدينة", "الأحياء الغربية", "منطقة تضم": words, not an unknown place
     first = unknown[0]
@@ -240,6 +240,19 @@ def _fallback(gazetteer, unknown: list[Mention], ctx: PlaceContext) -> ResolvedP
 
 
 COORDINATED = re.compile(r"^[\s،,]*و\s*(?:\S+\s+)?$")     # "مدينة نوى وبلدة الشيخ سعد": X و[type word] Y
+
+
+UNIT_WORDS = frozenset({"مديريه", "ناحيه", "قضاء", "عزله", "قريه", "بلده"})
+
+
+def _after_unit_word(text: str, m: Mention) -> bool:
+    """"مديرية برط", "قرية X": an administrative or village word right before vouches for a short or frequent name."""
+    from rasd.text.normalise import fold
+    before = text[max(0, m.start - 12):m.start].split()
+    if not before or not text[:m.start].endswith((" ", "\u00a0")):
+        return False
+    word = fold(before[-1])
+    return word in UNIT_WORDS or (word[:1] in "وبف" and word[1:] in UNIT_WORDS)
 
 
 def _anchor_in_sentence(gazetteer, m: Mention, ctx: PlaceContext):
