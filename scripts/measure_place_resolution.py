@@ -249,7 +249,7 @@ def _read(path: Path) -> list[dict]:
         return list(csv.DictReader(f, delimiter="\t"))
 
 
-FRESH_FILES = ("news_fresh.tsv", "news_fresh2.tsv", "news_fresh3.tsv")
+FRESH_FILES = ("news_fresh.tsv", "news_fresh2.tsv", "news_fresh3.tsv", "news_fresh4.tsv")
 
 
 def cmd_report(news_files: tuple[str, ...] = ("news_sample_c24b437.tsv", "news_sample.tsv") + FRESH_FILES) -> None:
