@@ -147,3 +147,13 @@ def test_a_unit_word_vouches_for_a_short_unknown_name():
     text = "حررت القوات مواقع في مديرية برط"
     m = Mention(text.index("برط"), len(text), "PLACE", "برط", PlaceRef("برط", ()))
     assert _after_unit_word(text, m) and not _after_unit_word("في منطقة برط", Mention(9, 12, "PLACE", "برط", PlaceRef("برط", ())))
+
+
+def test_iraqi_kurdistan_bab_al_mandab_and_a_governorate_that_is_an_admin2():
+    got = resolved("قصف الحرس الثوري مقرا في قضاء كويسنجق في اربيل بكردستان العراق")
+    assert got["كردستان العراق"].place.country_code == "IQ"
+    assert resolved("أكدت وزارة البيشمركة في إقليم كردستان العراق")["إقليم كردستان العراق"].place.country_code == "IQ"
+    got = resolved("تقع جبال كهبوب في اليمن جنوب غرب باب المندب")
+    assert {r.place.country_code for r in got.values()} == {"YE"}
+    assert resolved("قال مسؤول ملف الاستيطان في محافظة نابلس")["نابلس"].place.level == "admin2"
+    assert "العمليات" not in resolved("تعرضت مقاتلة بمنطقة العمليات لصاروخ من مطار صعدة")

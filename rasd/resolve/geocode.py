@@ -101,6 +101,8 @@ def _pick(gazetteer, ref, ctx: PlaceContext):
         typed = [c for c in cands if c.level == ref.typed_level]
         if not typed and ref.typed_level == "admin3":
             typed = [c for c in cands if c.level in ("admin2", "populated")]
+        if not typed and ref.typed_level == "admin1":
+            typed = [c for c in cands if c.level == "admin2"]     # "محافظة نابلس": Palestine's governorates are admin2
         cands = typed or cands
     elif ref.typed_level == "populated" or ref.site:
         typed = [c for c in cands if c.level in ("populated", "site")]
