@@ -6,6 +6,7 @@
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -228,12 +229,14 @@ def _parts_after(an: Analysis, sentence: Sentence, total: Mention, numbers: list
     window = " ".join(an.token_text(k) for k in range(i, i + 4))
     in_breakdown = any(f" {o} " in f" {window} " for o in openers)
     last_end = total.end
+    word_starts = an._starts_of(an.casualties)   # text order: a bisection, not a scan per number (B3)
     for n in numbers:
         if n.start < last_end or id(n) in used:
             continue
         between = an.article.text[last_end:n.start]
         between_tokens = an.token_at(n.start) - an.token_before(last_end) - 1
-        if any(last_end <= w.start < n.start for w in an.casualties):
+        next_word = bisect_left(word_starts, last_end)
+        if next_word < len(word_starts) and word_starts[next_word] < n.start:
             break         # "مقتل اثنين وإصابة خمسة": the next count belongs to another casualty word
         if in_breakdown:
             if between_tokens > 12:
