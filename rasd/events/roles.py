@@ -6,6 +6,7 @@ The cue words live in ``rasd/events/data/roles.yaml``.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -110,10 +111,11 @@ def assign_roles(an: Analysis, d: Draft, victim_sides: set[str], armed_only: boo
         if any(w in target_cues for w in prev):
             tgt += 2
         # "هجوما لتنظيم داعش": the genitive ل right after an event noun marks the doer
-        if prefix.endswith("ل") and any(0 <= m.start - e <= 2 for e in trigger_ends):
+        if prefix.endswith("ل") and any(m.start - gap in trigger_ends for gap in range(3)):
             att += 2
         # "عناصر من تنظيم داعش شنوا هجوما": an actor just before an event verb is its subject
-        if any(0 < s - m.end <= 40 for s in trigger_starts):
+        next_trigger = bisect_right(trigger_starts, m.end)   # a bisection, not a scan per actor (B3)
+        if next_trigger < len(trigger_starts) and trigger_starts[next_trigger] <= m.end + 40:
             att += 0.5
         # insurgents usually start the fights the press reports; break ties their way
         if getattr(m.value, "inter", None) == 2:
