@@ -132,6 +132,7 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
     # Names after a village/camp word that the gazetteer does not hold ("قرى الطالعة وأم الكرامي"): kept by name.
     openers = unknown_name_openers()
     ctx_starts = {c.token_start for c in ctx_matches}
+    opener_used = False
     for c in ctx_matches:
         opener_tok = c.token_end - 1
         if fold(norm.original[c.start:c.end]).split()[-1] not in openers:
@@ -172,6 +173,8 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
             known = tuple(p for p in gazetteer.lookup(name) if p.level in ("populated", "site", "admin3", "admin2"))
             out.append(Mention(s_, e_, "PLACE", name, PlaceRef(name, known, "populated", False, None, None, c.start)))
             k += n
+        opener_used = True
+    if opener_used:       # one stable sort after the loop, not one per opener (quadratic on long articles, B3)
         out.sort(key=lambda x: x.start)
     return out
 
