@@ -198,7 +198,9 @@ def resolve_mentions(gazetteer, places: list[Mention], ctx: PlaceContext,
     cc = Counter(p.country_code for p, _ in picked).most_common(1)[0][0] if not country_hint else \
         picked[0][0].country_code
     in_country = [(p, m) for p, m in picked if p.country_code == cc]
-    best, mention = min(in_country, key=lambda pm: (LEVEL_RANK.get(pm[0].level, 5), places.index(pm[1])))
+    # in_country keeps the order of ``places`` and min keeps the first of equal keys, so the earliest of the
+    # most specific places wins without places.index in the key (a scan per pair: quadratic, B3)
+    best, mention = min(in_country, key=lambda pm: LEVEL_RANK.get(pm[0].level, 5))
     precision = geo_precision(best)
     wprec = where_prec(best)
     ref = mention.value
