@@ -158,8 +158,3 @@ def test_iraqi_kurdistan_bab_al_mandab_and_a_governorate_that_is_an_admin2():
     assert resolved("قال مسؤول ملف الاستيطان في محافظة نابلس")["نابلس"].place.level == "admin2"
     assert "العمليات" not in resolved("تعرضت مقاتلة بمنطقة العمليات لصاروخ من مطار صعدة")
 
-
-def test_a_village_without_a_unit_in_its_sentence_takes_the_governorate_the_text_was_last_in():
-    text = ("قصف في حجة. وفي حجة قتل 3. وفي محافظة الجوف، حررت قوات الجيش مواقع جديدة. "
-            "وتواصل القوات التقدم لتحرير جبل القاهرة الاستراتيجي")
-    assert resolved(text)["القاهرة"].place.name_en == "Al Jawf"      # not Hajjah, named most

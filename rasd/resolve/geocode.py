@@ -237,7 +237,7 @@ def _fallback(gazetteer, unknown: list[Mention], ctx: PlaceContext) -> ResolvedP
         precision = 3 if place.level == "admin1" else 2
         wprec = max(2, where_prec(place))
         return ResolvedPlace(place, mention, precision, wprec, "، ".join(names + (mention.text,)), names)
-    unit = _preceding_governorate(gazetteer, first, ctx) or _dominant_governorate(gazetteer, ctx, unknown)
+    unit = _dominant_governorate(gazetteer, ctx, unknown)
     if unit is None:
         return None
     return ResolvedPlace(unit, None, 3, max(4, where_prec(unit)), "، ".join(names), names)
@@ -290,28 +290,6 @@ def _anchor_in_sentence(gazetteer, m: Mention, ctx: PlaceContext):
             if ref.rural and p.level != "admin1":
                 p = gazetteer.admin_unit(p.country_code, p.admin1) or p
             return p, k
-    return None
-
-
-PRECEDING_CHARS = 400         # "وفي محافظة الجوف … . … جبل القاهرة": the governorate the text was last in
-
-
-def _preceding_governorate(gazetteer, m: Mention, ctx: PlaceContext):
-    """The governorate of the nearest known place before ``m`` in the preceding sentences (400 characters): a
-    report moving from front to front names each front's governorate before its villages."""
-    main = (ctx.place_countries or ctx.countries).most_common(1)
-    for k in reversed(ctx.mentions):
-        if k.end > m.start:
-            continue
-        if m.start - k.end > PRECEDING_CHARS:
-            return None
-        ref = k.value
-        if not ref.known:
-            continue
-        p = _pick(gazetteer, ref, ctx)
-        if p is None or p.level == "country" or not p.admin1 or (main and p.country_code != main[0][0]):
-            continue
-        return p if p.level == "admin1" else gazetteer.admin_unit(p.country_code, p.admin1)
     return None
 
 
