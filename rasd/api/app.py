@@ -5,6 +5,7 @@ Reads are open unless `ApiSettings.read_requires_token`; writes always need a to
 JSON ``{"error": "...", "status": N}``.
 """
 
+import logging
 import tempfile
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -17,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DatabaseError
 
 from rasd.api import schemas as s
 from rasd.api.corrections import EDITABLE_FIELDS, EventState
@@ -156,6 +158,15 @@ def create_app(settings: ApiSettings) -> FastAPI:
     @app.exception_handler(InvalidCorrection)
     async def _bad_correction(_: Request, exc: InvalidCorrection) -> JSONResponse:
         return _error(422, str(exc))
+
+    @app.exception_handler(DatabaseError)
+    async def _database_error(request: Request, exc: DatabaseError) -> JSONResponse:
+        # a damaged page, a held lock, a lost PostgreSQL connection (B8): the client gets no SQL and no path,
+        # the server's log gets the cause, and the server goes on serving
+        logging.getLogger("rasd.api").error("database error on %s %s: %s", request.method, request.url.path,
+                                            getattr(exc, "orig", exc))
+        return _error(503, "the event store cannot be read or written just now (database error); "
+                           "the server log has the details")
 
     # --- auth ------------------------------------------------------------------------------------------
 

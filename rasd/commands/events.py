@@ -42,6 +42,10 @@ def register(app: typer.Typer) -> None:
 def run_events(db: str | None, country: str | None, admin1: str | None, since: str | None, until: str | None,
                event_type: str | None, actor: str | None, min_fatalities: int | None, search: str | None,
                limit: int | None, fmt: str | None, output: Path | None, err: Console) -> int:
+    from rich.markup import escape
+    from sqlalchemy.exc import DatabaseError
+
+    from rasd.commands.store_errors import EXIT_BAD_INPUT, database_failure
     from rasd.io.writers import write_events
     from rasd.store.db import EventFilter, StoreError, open_store
 
@@ -65,7 +69,7 @@ def run_events(db: str | None, country: str | None, admin1: str | None, since: s
         store = open_store(db)
     except StoreError as error:
         err.print(f"[red]rasd events:[/] {error}")
-        return 1
+        return EXIT_BAD_INPUT
     try:
         found = store.events(where)
         if fmt == "table":
@@ -77,6 +81,10 @@ def run_events(db: str | None, country: str | None, admin1: str | None, since: s
                 write_events(found, fmt, stream)
         else:
             write_events(found, fmt, sys.stdout)
+    except DatabaseError as error:     # a page damaged past those read at open (B8); records before it are out
+        message, code = database_failure(error, store.engine.url)
+        err.print(f"[red]rasd events:[/] {escape(message)}", soft_wrap=True)
+        return code
     finally:
         store.close()
     return 0

@@ -31,8 +31,10 @@ def register(app: typer.Typer) -> None:
 def run_ingest(sources: list[str], db: str | None, published: str | None, show_progress: bool,
                err: Console, extractor=None) -> int:
     from rasd.ingest import ExtractorUnavailable, IngestProgress, ingest
-    from sqlalchemy.exc import OperationalError
+    from rich.markup import escape
+    from sqlalchemy.exc import DatabaseError
 
+    from rasd.commands.store_errors import EXIT_BAD_INPUT, database_failure
     from rasd.store.db import StoreError, open_store
 
     try:
@@ -44,7 +46,7 @@ def run_ingest(sources: list[str], db: str | None, published: str | None, show_p
         store = open_store(db)
     except StoreError as error:
         err.print(f"[red]rasd ingest:[/] {error}")
-        return 1
+        return EXIT_BAD_INPUT
     try:
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=None),
                       TextColumn("{task.fields[stats]}"), TimeElapsedColumn(), console=err,
@@ -61,10 +63,10 @@ def run_ingest(sources: list[str], db: str | None, published: str | None, show_p
     except ExtractorUnavailable as error:
         err.print(f"[red]rasd ingest:[/] {error}")
         return 1
-    except OperationalError as error:  # e.g. another process holds the SQLite write lock for too long
-        err.print(f"[red]rasd ingest:[/] database error: {error.orig}. Articles committed so far are kept; "
-                  "run the same command again to continue.")
-        return 1
+    except DatabaseError as error:  # the write lock held too long, or a page damaged past those read at open
+        message, code = database_failure(error, store.engine.url)
+        err.print(f"[red]rasd ingest:[/] {escape(message)}", soft_wrap=True)
+        return code
     finally:
         store.close()
 
