@@ -249,10 +249,13 @@ def _read(path: Path) -> list[dict]:
         return list(csv.DictReader(f, delimiter="\t"))
 
 
-FRESH_FILES = ("news_fresh.tsv", "news_fresh2.tsv", "news_fresh3.tsv", "news_fresh4.tsv")
+FRESH_FILES = ("news_fresh.tsv", "news_fresh2.tsv", "news_fresh3.tsv", "news_fresh4.tsv", "news_fresh5.tsv")
+# the fresh samples as judged once, before anything was fixed from them (the current state is in FRESH_FILES)
+JUDGED_ONCE = ("news_fresh3_1b11e96.tsv", "news_fresh4_0b717aa.tsv", "news_fresh5.tsv")
 
 
-def cmd_report(news_files: tuple[str, ...] = ("news_sample_c24b437.tsv", "news_sample.tsv") + FRESH_FILES) -> None:
+def cmd_report(news_files: tuple[str, ...] = ("news_sample_c24b437.tsv", "news_sample.tsv") + FRESH_FILES
+               + JUDGED_ONCE[:2]) -> None:
     ner = _read(OUT / "ner_sample.tsv")
     j = Counter(r["judgement"] for r in ner)
     judged = sum(j.values()) - j[""]
@@ -267,10 +270,11 @@ def cmd_report(news_files: tuple[str, ...] = ("news_sample_c24b437.tsv", "news_s
     for name in news_files:
         if (OUT / name).exists():
             _report_news(name, _read(OUT / name))
-    fresh = [f for f in FRESH_FILES if (OUT / f).exists()]
-    if len(fresh) > 1:
-        _report_news("all fresh samples pooled (" + ", ".join(fresh) + ")",
-                     [r for f in fresh for r in _read(OUT / f)])
+    for title, files in (("all fresh samples pooled, now", FRESH_FILES),
+                         ("the samples judged once, before fixes from them, pooled", JUDGED_ONCE)):
+        fresh = [f for f in files if (OUT / f).exists()]
+        if len(fresh) > 1:
+            _report_news(f"{title} (" + ", ".join(fresh) + ")", [r for f in fresh for r in _read(OUT / f)])
 
 
 def _report_news(name: str, news: list[dict]) -> None:
