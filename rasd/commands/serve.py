@@ -40,7 +40,16 @@ def register(app: typer.Typer) -> None:
         app_ = create_app(ApiSettings(store=store, read_requires_token=read_token,
                                       token_max_age=timedelta(days=token_days) if token_days else None))
         if demo:
-            added = fill_demo_store(app_.state.repository)
+            from rich.markup import escape
+            from sqlalchemy.exc import DatabaseError
+
+            from rasd.commands.store_errors import database_failure
+            try:
+                added = fill_demo_store(app_.state.repository)
+            except DatabaseError as exc:     # a page damaged past those read at open (B8)
+                message, code = database_failure(exc, store.engine.url)
+                err.print(f"[red]rasd serve:[/] {escape(message)}", soft_wrap=True)
+                raise typer.Exit(code) from None
             err.print(f"demo: {len(added)} events added")
         err.print(f"rasd serve: store {store.engine.url.render_as_string(hide_password=True)}; "
                   f"dashboard on http://{host}:{port}/")

@@ -1,6 +1,7 @@
 """`rasd token create|list|revoke`: API tokens for the write endpoints."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import Optional
 
 import typer
@@ -19,6 +20,21 @@ def _engine(db: Optional[str]):
         raise typer.Exit(2) from None
 
 
+@contextmanager
+def _database_errors(engine):
+    """A database error after opening (a damaged page, B8) is one line and exit 2 or 1, as in rasd ingest."""
+    from rich.markup import escape
+    from sqlalchemy.exc import DatabaseError
+
+    from rasd.commands.store_errors import database_failure
+    try:
+        yield
+    except DatabaseError as exc:
+        message, code = database_failure(exc, engine.url)
+        Console(stderr=True).print(f"[red]rasd token:[/] {escape(message)}", soft_wrap=True)
+        raise typer.Exit(code) from None
+
+
 DB_OPTION = typer.Option(None, "--db", help="Database URL or SQLite file; default $RASD_DB, else "
                                             "~/.local/share/rasd/rasd.db.")
 
@@ -31,8 +47,10 @@ def create(name: str = typer.Argument(..., help="Who or what uses the token; it 
     Example: rasd token create alice
     """
     from rasd.api.tokens import TokenError, create_token
+    engine = _engine(db)
     try:
-        secret = create_token(_engine(db), name)
+        with _database_errors(engine):
+            secret = create_token(engine, name)
     except TokenError as exc:
         Console(stderr=True).print(f"[red]rasd token:[/] {exc}")
         raise typer.Exit(2)
@@ -43,7 +61,10 @@ def create(name: str = typer.Argument(..., help="Who or what uses the token; it 
 def list_(db: Optional[str] = DB_OPTION) -> None:
     """List tokens by name (never the secrets)."""
     from rasd.api.tokens import list_tokens
-    for info in list_tokens(_engine(db)):
+    engine = _engine(db)
+    with _database_errors(engine):
+        tokens = list_tokens(engine)
+    for info in tokens:
         print(f"{info.name}\t{info.created_at:%Y-%m-%d %H:%M}\t{'revoked' if info.revoked else 'active'}")
 
 
@@ -51,8 +72,10 @@ def list_(db: Optional[str] = DB_OPTION) -> None:
 def revoke(name: str = typer.Argument(...), db: Optional[str] = DB_OPTION) -> None:
     """Revoke a token: requests with it are refused from now on."""
     from rasd.api.tokens import TokenError, revoke_token
+    engine = _engine(db)
     try:
-        revoke_token(_engine(db), name)
+        with _database_errors(engine):
+            revoke_token(engine, name)
     except TokenError as exc:
         Console(stderr=True).print(f"[red]rasd token:[/] {exc}")
         raise typer.Exit(2)

@@ -283,15 +283,24 @@ def _damage_inside(tmp_path: Path) -> tuple[Path, Path]:
 
 # B8, fixed: damage past the pages read at open surfaced later as a traceback (sqlite3 DatabaseError
 # 'database disk image is malformed' in ingest, OperationalError 'Could not decode to UTF-8' in events).
-@pytest.mark.parametrize("command", ["ingest", "events"])
+@pytest.mark.parametrize("command", ["ingest", "events", "serve"])
 def test_a_store_damaged_inside_fails_clearly(tmp_path, command):
     corpus, db = _damage_inside(tmp_path)
-    args = (str(corpus), "--no-progress") if command == "ingest" else ("--format", "jsonl")
+    args = {"ingest": (str(corpus), "--no-progress"), "events": ("--format", "jsonl"),
+            "serve": ("--demo", "--port", "1")}[command]        # serve: storing the demo articles meets the damage
     proc = run_rasd(command, *args, "--db", str(db), timeout=120)
     assert_no_traceback(proc)
     assert proc.returncode == 2, proc.stderr[-2000:]
     assert f"rasd {command}: database error:" in proc.stderr, proc.stderr[-2000:]
     assert "PRAGMA integrity_check" in proc.stderr and str(db) in proc.stderr
+
+
+def test_rasd_token_on_a_store_damaged_inside_gives_no_traceback(tmp_path):
+    _, db = _damage_inside(tmp_path)
+    for args in (("create", "zed"), ("list",), ("revoke", "zed")):
+        proc = run_rasd("token", *args, "--db", str(db), timeout=120)
+        assert_no_traceback(proc)
+        assert proc.returncode in (0, 2), proc.stderr[-2000:]
 
 
 def test_the_api_on_a_store_damaged_inside_answers_503_and_keeps_serving(tmp_path):
