@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import replace
 from datetime import date, datetime
@@ -132,14 +132,40 @@ def _reconcile_with_ner(places: list[Mention], entities: list[Mention], actors: 
     """Gazetteer places inside a person's name go ("ميري ريجيف" is not Miri in Malaysia); locations the
     gazetteer does not hold stay, by name, so an unknown village still reaches ``location_ar``."""
     from rasd.recognise.places import PlaceRef
-    persons = [(e.start, e.end) for e in entities if e.value == "PER"]
+    # spans by start with the running maximum of their ends: "some span starting at or before x ends at or
+    # after y" is one bisection (a scan of all spans per mention made long articles quadratic, B3)
+    persons = _spans_by_start((e.start, e.end) for e in entities if e.value == "PER")
     kept = [p for p in places
-            if p.value.typed_level or p.value.site or not any(s <= p.start and p.end <= e for s, e in persons)]
-    taken = [(m.start, m.end) for m in kept + actors]
+            if p.value.typed_level or p.value.site or not _covered(persons, p.start, p.end)]
+    taken = _spans_by_start((m.start, m.end) for m in kept + actors)
     for e in entities:
-        if e.value in ("LOC", "GPE") and not any(s < e.end and e.start < t for s, t in taken):
+        if e.value in ("LOC", "GPE") and not _overlapped(taken, e.start, e.end):
             kept.append(Mention(e.start, e.end, "PLACE", e.text, PlaceRef(e.text, ())))
     return sorted(kept, key=lambda m: m.start)
+
+
+def _spans_by_start(spans) -> tuple[list[int], list[int]]:
+    """Starts of the spans in order, and the largest end among the spans up to each."""
+    starts: list[int] = []
+    max_ends: list[int] = []
+    for start, end in sorted(spans):
+        starts.append(start)
+        max_ends.append(max(end, max_ends[-1]) if max_ends else end)
+    return starts, max_ends
+
+
+def _covered(spans: tuple[list[int], list[int]], start: int, end: int) -> bool:
+    """Some span holds [start, end): it starts at or before ``start`` and ends at or after ``end``."""
+    starts, max_ends = spans
+    i = bisect_right(starts, start)
+    return i > 0 and max_ends[i - 1] >= end
+
+
+def _overlapped(spans: tuple[list[int], list[int]], start: int, end: int) -> bool:
+    """Some span overlaps [start, end): it starts before ``end`` and ends after ``start``."""
+    starts, max_ends = spans
+    i = bisect_left(starts, end)
+    return i > 0 and max_ends[i - 1] > start
 
 
 STRAY_PLACE_MAX_POPULATION = 100000
