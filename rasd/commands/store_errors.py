@@ -25,16 +25,15 @@ def database_failure(error: Exception, url) -> tuple[str, int]:
     reason = " ".join(str(cause).split()) or type(cause).__name__
     if len(reason) > 160:                # "Could not decode to UTF-8 column 'record' with text '<the page>'"
         reason = reason[:160] + "…"
+    run_again = f"database error: {reason}. What was stored so far is kept: run the same command again to continue."
     if url.get_backend_name() != "sqlite":
-        if isinstance(error, OperationalError):
-            return (f"database error: {reason}. Articles committed so far are kept; run the same command again "
-                    "to continue.", EXIT_RETRY)
+        if isinstance(error, OperationalError):     # a lost or refused PostgreSQL connection
+            return run_again, EXIT_RETRY
         return f"database error: {reason}.", EXIT_BAD_INPUT
     if isinstance(error, OperationalError) and any(word in reason.lower() for word in _TRANSIENT_SQLITE):
-        return (f"database error: {reason}. Articles committed so far are kept; run the same command again to "
-                "continue.", EXIT_RETRY)
+        return run_again, EXIT_RETRY
     import shlex
     path = shlex.quote(url.database) if url.database else "FILE"
-    return (f"database error: {reason}. The file may be damaged: check it with "
-            f"sqlite3 {path} 'PRAGMA integrity_check' (restore it from a backup, or ingest into a new file).",
-            EXIT_BAD_INPUT)
+    damaged = (f"database error: {reason}. The file may be damaged: check it with "
+               f"sqlite3 {path} 'PRAGMA integrity_check' (restore it from a backup, or ingest into a new file).")
+    return damaged, EXIT_BAD_INPUT
