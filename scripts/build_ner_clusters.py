@@ -9,9 +9,9 @@ only what licences allow rasd, an Apache-2.0 package, to ship statistics of:
     (CC BY-SA 3.0) and the Wojood sample (MIT) minus every sentence that repeats test-split text
     (``exclude_text_of``, as the trainer does). No test-split text enters the clusters.
 SaudiNewsNet (CC BY-NC-SA 4.0), used by version 1, is not read: nothing derived from it ships.
-Method: left/right neighbour counts over the 3,000 most frequent words, positive PMI, truncated SVD
-to 100 dimensions, k-means into 1,024 and 128 clusters (seeded). Only word → cluster ids are written:
-no text enters the repository.
+Method: counts of the words two and one before and after, over the 3,000 most frequent words,
+positive PMI, truncated SVD to 100 dimensions, k-means into 1,024 and 128 clusters (seeded). Only
+word → cluster ids are written: no text enters the repository.
 Usage: .venv/bin/python scripts/build_ner_clusters.py [OUT] [--min-count=N]   (about 4 minutes on one core)
 """
 from __future__ import annotations
@@ -47,7 +47,10 @@ MIN_COUNT = next((int(a.split("=", 1)[1]) for a in sys.argv[1:] if a.startswith(
 N_CONTEXT = 3000
 DIMS = 100
 SEED = 13
-VERSION = "2"
+# the neighbours a word is counted with: two on each side, each position its own block of columns
+# (version 3; version 2 counted ±1 only, which gave 1.2 points less entity F1 — docs/models.md)
+CONTEXT_OFFSETS = (-2, -1, 1, 2)
+VERSION = "3"
 
 
 def ner_corpus_sentences() -> list[list[str]]:
@@ -117,16 +120,16 @@ def main() -> None:
     cols: list[np.ndarray] = []
     for toks in sequences:
         ids = np.fromiter((index.get(w, -1) for w in toks), dtype=np.int64, count=len(toks))
-        if len(ids) < 2:
-            continue
-        left, right = ids[:-1], ids[1:]
-        ok = (right >= 0) & (left >= 0) & (left < n_ctx)      # word=right, context=left neighbour
-        rows.append(right[ok]); cols.append(left[ok])
-        ok = (left >= 0) & (right >= 0) & (right < n_ctx)     # word=left, context=right neighbour
-        rows.append(left[ok]); cols.append(right[ok] + n_ctx)
+        for block, offset in enumerate(CONTEXT_OFFSETS):
+            if len(ids) <= abs(offset):
+                continue
+            word, ctx = (ids[-offset:], ids[:offset]) if offset < 0 else (ids[:-offset], ids[offset:])
+            ok = (word >= 0) & (ctx >= 0) & (ctx < n_ctx)
+            rows.append(word[ok]); cols.append(ctx[ok] + block * n_ctx)
     del sequences
     r = np.concatenate(rows); c = np.concatenate(cols)
-    m = sparse.coo_matrix((np.ones(len(r), dtype=np.float32), (r, c)), shape=(len(vocab), 2 * n_ctx)).tocsr()
+    m = sparse.coo_matrix((np.ones(len(r), dtype=np.float32), (r, c)),
+                          shape=(len(vocab), len(CONTEXT_OFFSETS) * n_ctx)).tocsr()
     m.sum_duplicates()
     total = m.sum()
     row_sum = np.asarray(m.sum(1)).ravel() + 1e-9
@@ -147,7 +150,8 @@ def main() -> None:
     lines = [
         "# rasd NER word clusters: folded token (as rasd.recognise.ner.token_key) <TAB> fine cluster (of 1024)"
         " <TAB> coarse cluster (of 128)",
-        f"# version: {VERSION}; built by scripts/build_ner_clusters.py (PPMI of neighbour counts, SVD {DIMS},"
+        f"# version: {VERSION}; built by scripts/build_ner_clusters.py (PPMI of neighbour counts at offsets"
+        f" {CONTEXT_OFFSETS}, SVD {DIMS},"
         f" k-means, seed {SEED}, words seen >= {MIN_COUNT} times)",
         "# source: statistics over ANT corpus v2.1 (Chouigui et al., 2018 news; Apache-2.0) and the tokens of"
         " ANERcorp minus the CAMeL test split (CC BY-SA 4.0), NewsFANE Gold 2014 (CC BY-SA 3.0) and the"

@@ -263,7 +263,7 @@ def propagate_within_document(sentences: Sequence[Sequence[str]],
                               labels: Sequence[Sequence[str]]) -> list[list[str]]:
     """Label untagged repeats of words tagged as names elsewhere in the document (see ``tag_document``)."""
     votes: dict[str, Counter[str]] = {}
-    # multi-word organisation/place/misc names, by their words' stems ("الأمم المتحدة" = "للأمم المتحدة")
+    # multi-word organisation/place/misc names, by their words' stems ("الأمم المتحدة" = "والأمم المتحدة")
     phrases: dict[tuple[str, ...], Counter[str]] = {}
     for tokens, seq in zip(sentences, labels):
         for span in bio_spans(seq):
