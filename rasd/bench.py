@@ -63,7 +63,7 @@ STAGES: tuple[tuple[str, str, str], ...] = (
     ("rasd.pipeline", "find_triggers", "recognise triggers"),
     ("rasd.pipeline", "find_casualty_words", "recognise triggers"),
     ("rasd.pipeline", "find_cues", "recognise triggers"),
-    ("rasd.pipeline", "analyse", "analyse (glue)"),
+    ("rasd.pipeline", "_analyse", "analyse (glue)"),
     ("rasd.pipeline", "build_candidates", "assemble: candidates"),
     ("rasd.pipeline", "_screen_with_classifier", "assemble: event-sentence classifier"),
     ("rasd.pipeline", "_event_sentences", "recognise entities (NER, CRF)"),

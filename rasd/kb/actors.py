@@ -257,18 +257,20 @@ class ActorDictionary:
             return list(matches[0].actors)
         return []
 
-    def find(self, text: str | NormalisedText) -> list[ActorMatch]:
+    def find(self, text: str | NormalisedText, tokens: list[Token] | None = None) -> list[ActorMatch]:
         """Actor names in a text, left to right, without overlaps.
 
         Overlaps go to the longer name, not counting a head word it starts with ("قوات الاحتلال" is shorter
         than "الاحتلال الإسرائيلي"); at equal length a specific actor beats a generic one, so
         "قوات الأمن الفلسطيني" is the Palestinian police, not a generic "قوات الأمن" plus a stray word.
         A head word right before a name ("عناصر داعش", "ومسلحو طالبان باكستان") joins the mention.
+        ``tokens``: ``tokenize(text.text)`` when the caller has it already (the pipeline does).
         """
         if not text:
             return []
         norm = text if isinstance(text, NormalisedText) else normalise(text)
-        tokens = tokenize(norm.text)
+        if tokens is None:
+            tokens = tokenize(norm.text)
         raw = [m for m in self.lexicon().find(norm, tokens, longest_only=False)
                if not self._lacks_required_article(tokens, m)]
         heads = self._head_keys()

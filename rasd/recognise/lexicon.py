@@ -63,31 +63,81 @@ class PhraseLexicon(Generic[P]):
         """All matches, left to right; with ``longest_only`` overlapping shorter matches are dropped."""
         if tokens is None:
             tokens = tokenize(norm.text)
+        readings = token_readings(tokens)
+        # only the tokens with a reading that starts one of this lexicon's phrases are looked at: a set
+        # intersection in C instead of a dictionary probe per token and reading (rasd bench, issue 8)
+        firsts = self._max_len.keys() & readings.by_key.keys()
+        if not firsts:
+            return []
+        starts = sorted(entry for first in firsts for entry in readings.by_key[first])
+        stripped = readings.stripped
+        text = norm.text
         found: list[PhraseMatch[P]] = []
-        for i, tok in enumerate(tokens):
-            best: tuple[int, int, list[P]] | None = None
-            for prefix_len, first in clitic_readings(tok.text):
-                max_len = self._max_len.get(first)
-                if not max_len:
+        n_tokens = len(tokens)
+        best: tuple[int, int, list[P]] | None = None
+        current = -1
+        for i, _rank, prefix_len, first in starts:     # token order, then the token's reading order
+            if i != current:
+                if best is not None:
+                    found.append(self._match(norm, tokens, current, best))
+                    best = None
+                current = i
+            for n in range(min(self._max_len[first], n_tokens - i), 0, -1):
+                if n > 1 and not _adjacent(text, tokens, i, i + n):
                     continue
-                for n in range(min(max_len, len(tokens) - i), 0, -1):
-                    if n > 1 and not _adjacent(norm.text, tokens, i, i + n):
-                        continue
-                    # the following words' keys only when a phrase starts here: most tokens start none, and
-                    # computing every token's key up front cost ~20% of extraction (rasd bench, issue 8)
-                    key = (first,) + tuple(strip_article(t.text) for t in tokens[i + 1:i + n])
-                    payloads = self._phrases.get(key)
-                    if payloads:
-                        if best is None or n > best[1]:
-                            best = (prefix_len, n, payloads)
-                        break
-            if best is not None:
-                prefix_len, n, payloads = best
-                s, e = norm.span_to_original(tok.start + prefix_len, tokens[i + n - 1].end)
-                found.append(PhraseMatch(s, e, i, i + n, tuple(payloads)))
+                payloads = self._phrases.get((first,) + tuple(stripped[i + 1:i + n]) if n > 1 else (first,))
+                if payloads:
+                    if best is None or n > best[1]:
+                        best = (prefix_len, n, payloads)
+                    break
+        if best is not None:
+            found.append(self._match(norm, tokens, current, best))
         if longest_only:
             found = drop_overlaps(found)
         return found
+
+    @staticmethod
+    def _match(norm: NormalisedText, tokens: list[Token], i: int, best: tuple[int, int, list[P]]) -> PhraseMatch[P]:
+        prefix_len, n, payloads = best
+        s, e = norm.span_to_original(tokens[i].start + prefix_len, tokens[i + n - 1].end)
+        return PhraseMatch(s, e, i, i + n, tuple(payloads))
+
+
+class TokenReadings:
+    """Every token's clitic readings, indexed by matching key, and every token's key with the article
+    stripped: computed once per token list and shared by all the lexicons that scan it (about ten per
+    article)."""
+    __slots__ = ("tokens", "by_key", "stripped")
+
+    def __init__(self, tokens: list[Token]) -> None:
+        by_key: dict[str, list[tuple[int, int, int, str]]] = {}
+        for i, tok in enumerate(tokens):
+            for rank, (prefix_len, key) in enumerate(clitic_readings(tok.text)):
+                entry = (i, rank, prefix_len, key)
+                bucket = by_key.get(key)
+                if bucket is None:
+                    by_key[key] = [entry]
+                else:
+                    bucket.append(entry)
+        self.tokens = tokens
+        self.by_key = by_key
+        self.stripped = [strip_article(t.text) for t in tokens]
+
+
+# The readings of the last token list scanned: the pipeline hands the same list to every recogniser of an
+# article. Holding it keeps the list alive, so an identity check cannot be fooled by a reused address.
+_last_readings: TokenReadings | None = None
+
+
+def token_readings(tokens: list[Token]) -> TokenReadings:
+    """The shared readings of ``tokens`` (the same list object and length as the last call: reused)."""
+    global _last_readings
+    last = _last_readings
+    if last is not None and last.tokens is tokens and len(last.stripped) == len(tokens):
+        return last
+    last = TokenReadings(tokens)
+    _last_readings = last
+    return last
 
 
 def _adjacent(text: str, tokens: list[Token], i: int, j: int) -> bool:
