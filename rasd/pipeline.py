@@ -565,8 +565,9 @@ def _armed_target_near_event(an: Analysis, d: Draft) -> bool:
     """An armed target named right after an event word ("هجوما على مقر عسكري", "استهدف دورية")."""
     armed = _armed_target_lexicon()
     for sent in d.sentences:
-        norm = normalise(an.article.text[sent.start:sent.end])
-        hits = [sent.start + m.start for m in armed.find(norm)]
+        # the sentence's own tokens: sentences end at punctuation, spaces or line breaks, never inside a
+        # word, so they are the article's tokens in its span (no second normalising and tokenising)
+        hits = [m.start for m in armed.find(an.norm, an.tokens[an.token_at(sent.start):an.token_at(sent.end)])]
         if not hits:
             continue
         for t in d.triggers():

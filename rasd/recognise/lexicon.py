@@ -69,8 +69,9 @@ class PhraseLexicon(Generic[P]):
         firsts = self._max_len.keys() & readings.by_key.keys()
         if not firsts:
             return []
-        starts = sorted(entry for first in firsts for entry in readings.by_key[first])
-        stripped = readings.stripped
+        by_key, positions = readings.by_key, readings.positions
+        starts = sorted((i, rank, prefix_len, first) for first in firsts
+                        for word, rank, prefix_len in by_key[first] for i in positions[word])
         text = norm.text
         found: list[PhraseMatch[P]] = []
         n_tokens = len(tokens)
@@ -85,7 +86,9 @@ class PhraseLexicon(Generic[P]):
             for n in range(min(self._max_len[first], n_tokens - i), 0, -1):
                 if n > 1 and not _adjacent(text, tokens, i, i + n):
                     continue
-                payloads = self._phrases.get((first,) + tuple(stripped[i + 1:i + n]) if n > 1 else (first,))
+                # the following words' keys only where a phrase starts (most tokens start none)
+                key = (first,) + tuple(strip_article(t.text) for t in tokens[i + 1:i + n]) if n > 1 else (first,)
+                payloads = self._phrases.get(key)
                 if payloads:
                     if best is None or n > best[1]:
                         best = (prefix_len, n, payloads)
@@ -104,24 +107,32 @@ class PhraseLexicon(Generic[P]):
 
 
 class TokenReadings:
-    """Every token's clitic readings, indexed by matching key, and every token's key with the article
-    stripped: computed once per token list and shared by all the lexicons that scan it (about ten per
+    """Where each word of a token list stands, and the clitic readings of each distinct word indexed by
+    matching key: computed once per token list and shared by all the lexicons that scan it (about ten per
     article)."""
-    __slots__ = ("tokens", "by_key", "stripped")
+    __slots__ = ("tokens", "length", "positions", "by_key")
 
     def __init__(self, tokens: list[Token]) -> None:
-        by_key: dict[str, list[tuple[int, int, int, str]]] = {}
+        positions: dict[str, list[int]] = {}
         for i, tok in enumerate(tokens):
-            for rank, (prefix_len, key) in enumerate(clitic_readings(tok.text)):
-                entry = (i, rank, prefix_len, key)
+            at = positions.get(tok.text)
+            if at is None:
+                positions[tok.text] = [i]
+            else:
+                at.append(i)
+        by_key: dict[str, list[tuple[str, int, int]]] = {}     # key → (word, reading rank, clitic prefix)
+        for word in positions:
+            for rank, (prefix_len, key) in enumerate(clitic_readings(word)):
+                entry = (word, rank, prefix_len)
                 bucket = by_key.get(key)
                 if bucket is None:
                     by_key[key] = [entry]
                 else:
                     bucket.append(entry)
         self.tokens = tokens
+        self.length = len(tokens)
+        self.positions = positions
         self.by_key = by_key
-        self.stripped = [strip_article(t.text) for t in tokens]
 
 
 # The readings of the last token list scanned: the pipeline hands the same list to every recogniser of an
@@ -133,7 +144,7 @@ def token_readings(tokens: list[Token]) -> TokenReadings:
     """The shared readings of ``tokens`` (the same list object and length as the last call: reused)."""
     global _last_readings
     last = _last_readings
-    if last is not None and last.tokens is tokens and len(last.stripped) == len(tokens):
+    if last is not None and last.tokens is tokens and last.length == len(tokens):
         return last
     last = TokenReadings(tokens)
     _last_readings = last
