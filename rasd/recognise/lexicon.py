@@ -7,8 +7,10 @@ the article is ignored on every word, and a two-word phrase also matches written
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Generic, TypeVar
 
 from rasd.text.normalise import NormalisedText, fold
@@ -120,19 +122,20 @@ class TokenReadings:
                 positions[tok.text] = [i]
             else:
                 at.append(i)
-        by_key: dict[str, list[tuple[str, int, int]]] = {}     # key → (word, reading rank, clitic prefix)
+        by_key: defaultdict[str, list[tuple[str, int, int]]] = defaultdict(list)
         for word in positions:
-            for rank, (prefix_len, key) in enumerate(clitic_readings(word)):
-                entry = (word, rank, prefix_len)
-                bucket = by_key.get(key)
-                if bucket is None:
-                    by_key[key] = [entry]
-                else:
-                    bucket.append(entry)
+            for key, entry in _word_entries(word):
+                by_key[key].append(entry)
         self.tokens = tokens
         self.length = len(tokens)
         self.positions = positions
         self.by_key = by_key
+
+
+@lru_cache(maxsize=50_000)
+def _word_entries(word: str) -> tuple[tuple[str, tuple[str, int, int]], ...]:
+    """(matching key, (word, reading rank, clitic prefix length)) for each clitic reading of a word."""
+    return tuple((key, (word, rank, prefix_len)) for rank, (prefix_len, key) in enumerate(clitic_readings(word)))
 
 
 # The readings of the last token list scanned: the pipeline hands the same list to every recogniser of an

@@ -83,16 +83,8 @@ def _expand_presentation_forms(text: str) -> tuple[str, list[int]]:
 
 
 def normalise(text: str, steps: tuple[str, ...] = DEFAULT_STEPS) -> NormalisedText:
-    trans, deletes = _tables(steps)
-    base_idx: list[int] | None = None
-    work = text
-    if "presentation_forms" in steps and any(_is_presentation_form(c) for c in text if c >= "\ufb50"):
-        work, base_idx = _expand_presentation_forms(text)
-    folded = work.translate(trans)
-    if "casefold" in steps:
-        lowered = folded.lower()
-        if len(lowered) == len(folded):   # İ and a few others change length: keep them as they are
-            folded = lowered
+    work, base_idx, folded = _fold(text, steps)
+    deletes = _tables(steps)[1]
     if deletes and len(folded) != len(work):
         kept = [i for i, c in enumerate(work) if c not in deletes]
     else:
@@ -102,6 +94,21 @@ def normalise(text: str, steps: tuple[str, ...] = DEFAULT_STEPS) -> NormalisedTe
     return NormalisedText(folded, text, tuple(kept))
 
 
+def _fold(text: str, steps: tuple[str, ...]) -> tuple[str, list[int] | None, str]:
+    """(text with presentation forms expanded, their original indices if any were, folded text)."""
+    trans = _tables(steps)[0]
+    base_idx: list[int] | None = None
+    work = text
+    if "presentation_forms" in steps and any(_is_presentation_form(c) for c in text if c >= "\ufb50"):
+        work, base_idx = _expand_presentation_forms(text)
+    folded = work.translate(trans)
+    if "casefold" in steps:
+        lowered = folded.lower()
+        if len(lowered) == len(folded):   # İ and a few others change length: keep them as they are
+            folded = lowered
+    return work, base_idx, folded
+
+
 def fold(text: str, steps: tuple[str, ...] = DEFAULT_STEPS) -> str:
-    """Folded text alone (for lexicon keys)."""
-    return normalise(text, steps).text
+    """Folded text alone (for lexicon keys): ``normalise(text, steps).text`` without the offset map."""
+    return _fold(text, steps)[2]
