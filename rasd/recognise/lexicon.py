@@ -36,6 +36,7 @@ class PhraseLexicon(Generic[P]):
     def __init__(self, entries: Iterable[tuple[str, P]] = ()) -> None:
         self._phrases: dict[tuple[str, ...], list[P]] = {}
         self._max_len: dict[str, int] = {}
+        self._continued: set[tuple[str, ...]] = set()     # proper prefixes of the phrases' keys
         for phrase, payload in entries:
             self.add(phrase, payload)
 
@@ -47,6 +48,7 @@ class PhraseLexicon(Generic[P]):
         if payload not in bucket:
             bucket.append(payload)
         self._max_len[key[0]] = max(self._max_len.get(key[0], 0), len(key))
+        self._continued.update(key[:j] for j in range(1, len(key)))
         if len(key) == 2:   # the same name written as one word
             joined = (key[0] + key[1],)
             jb = self._phrases.setdefault(joined, [])
@@ -75,6 +77,7 @@ class PhraseLexicon(Generic[P]):
         starts = sorted((i, rank, prefix_len, first) for first in firsts
                         for word, rank, prefix_len in by_key[first] for i in positions[word])
         text = norm.text
+        phrases, continued = self._phrases, self._continued
         found: list[PhraseMatch[P]] = []
         n_tokens = len(tokens)
         best: tuple[int, int, list[P]] | None = None
@@ -85,16 +88,22 @@ class PhraseLexicon(Generic[P]):
                     found.append(self._match(norm, tokens, current, best))
                     best = None
                 current = i
-            for n in range(min(self._max_len[first], n_tokens - i), 0, -1):
-                if n > 1 and not _adjacent(text, tokens, i, i + n):
-                    continue
-                # the following words' keys only where a phrase starts (most tokens start none)
-                key = (first,) + tuple(strip_article(t.text) for t in tokens[i + 1:i + n]) if n > 1 else (first,)
-                payloads = self._phrases.get(key)
-                if payloads:
-                    if best is None or n > best[1]:
-                        best = (prefix_len, n, payloads)
+            # the longest phrase from here: extend word by word while the words are adjacent (spaces or a
+            # hyphen between them) and the key so far begins a longer phrase
+            key = (first,)
+            payloads = phrases.get(key)
+            longest, longest_payloads = (1, payloads) if payloads else (0, None)
+            n = 1
+            while key in continued and i + n < n_tokens:
+                if text[tokens[i + n - 1].end:tokens[i + n].start].strip(" -\u00a0"):
                     break
+                key += (strip_article(tokens[i + n].text),)
+                n += 1
+                payloads = phrases.get(key)
+                if payloads:
+                    longest, longest_payloads = n, payloads
+            if longest and (best is None or longest > best[1]):
+                best = (prefix_len, longest, longest_payloads)
         if best is not None:
             found.append(self._match(norm, tokens, current, best))
         if longest_only:
@@ -154,24 +163,30 @@ def token_readings(tokens: list[Token]) -> TokenReadings:
     return last
 
 
-def _adjacent(text: str, tokens: list[Token], i: int, j: int) -> bool:
-    """Tokens i..j-1 are separated by spaces (or a hyphen) only, not punctuation."""
-    for k in range(i + 1, j):
-        gap = text[tokens[k - 1].end:tokens[k].start]
-        if gap.strip(" -\u00a0"):
-            return False
-    return True
-
-
 def drop_overlaps(matches: list[PhraseMatch[P]], rank=None) -> list[PhraseMatch[P]]:
     """Keep non-overlapping matches, best first by ``rank`` (default: longest, then leftmost); text order out."""
-    ordered = sorted(matches, key=rank or (lambda m: (-(m.token_end - m.token_start), m.token_start)))
+    end = -1
+    for m in matches:
+        if m.token_start < end:
+            break
+        end = m.token_end
+    else:
+        return list(matches)    # already in text order and apart (most lists): every match is kept
+    ordered = sorted(matches, key=rank or _longest_first)
     taken: set[int] = set()
     kept: list[PhraseMatch[P]] = []
     for m in ordered:
-        span = set(range(m.token_start, m.token_end))
-        if span & taken:
-            continue
-        taken |= span
-        kept.append(m)
-    return sorted(kept, key=lambda m: m.token_start)
+        span = range(m.token_start, m.token_end)
+        if taken.isdisjoint(span):
+            taken.update(span)
+            kept.append(m)
+    kept.sort(key=_token_start)
+    return kept
+
+
+def _longest_first(m: PhraseMatch) -> tuple[int, int]:
+    return -(m.token_end - m.token_start), m.token_start
+
+
+def _token_start(m: PhraseMatch) -> int:
+    return m.token_start
