@@ -56,7 +56,6 @@ TARGET_PEAK_RSS_MB = 400.0
 STAGES: tuple[tuple[str, str, str], ...] = (
     ("rasd.pipeline", "normalise", "normalise"),
     ("rasd.pipeline", "tokenize", "tokenise"),
-    ("rasd.pipeline", "split_sentences", "segment sentences"),
     ("rasd.pipeline", "split_clauses", "segment sentences"),
     ("rasd.pipeline", "_lexicon_mentions", "recognise victims/sources"),
     ("rasd.pipeline", "_actor_mentions", "recognise actors"),
