@@ -5,7 +5,8 @@ On a shared machine the CPU time of one article changes with the neighbours' loa
 here), so two `rasd bench` runs minutes apart do not compare. This script starts one worker process per
 tree; each reads the same articles and warms up, then the workers take turns, one round each, extracting
 all of them: both see the same load, round by round. It prints CPU ms per article (median and best of the
-rounds) and the ratio, and checks that both found the same number of events.
+rounds; the first round meets every word for the first time, the later ones find the per-word caches warm)
+and the ratio, and checks that both found the same number of events.
 
 A tree is a folder holding the ``rasd`` package, e.g. an older commit exported with
 ``git archive COMMIT rasd | tar -x -C /tmp/before``.
@@ -47,7 +48,7 @@ for item in read_articles(source):
 articles = articles[start:]
 for a in articles[:20]:
     extract(a)
-print("ready", flush=True)
+print("ready", P.__file__, flush=True)
 for _ in sys.stdin:
     t, events = time.process_time(), 0
     for a in articles:
@@ -75,10 +76,13 @@ def main() -> int:
     workers = []
     for tree in trees:
         env = dict(os.environ, PYTHONPATH=str(tree))
-        proc = subprocess.Popen([sys.executable, "-c", WORKER, args.news, str(args.start), str(args.articles),
+        # -P: no current directory on sys.path, so the worker imports rasd from its tree (PYTHONPATH) only
+        proc = subprocess.Popen([sys.executable, "-P", "-c", WORKER, args.news, str(args.start), str(args.articles),
                                  args.models], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
-        if proc.stdout.readline().strip() != "ready":
-            print(f"bench_compare: the worker for {tree} did not start", file=sys.stderr)
+        ready = proc.stdout.readline().split()
+        if ready[:1] != ["ready"] or not Path(ready[1]).resolve().is_relative_to(tree):
+            print(f"bench_compare: the worker for {tree} did not start on that tree ({' '.join(ready)})",
+                  file=sys.stderr)
             return 2
         workers.append(proc)
     times: list[list[float]] = [[], []]
@@ -97,7 +101,8 @@ def main() -> int:
           f"{args.rounds} alternating rounds")
     for name, tree, ms, found in zip(("before", "after"), trees, times, events):
         print(f"  {name:6s} {tree}: CPU {statistics.median(ms):.2f} ms/article median, {min(ms):.2f} best "
-              f"({1e3 / statistics.median(ms):.0f} articles/s); {found} events")
+              f"({1e3 / statistics.median(ms):.0f} articles/s); {found} events; rounds: "
+              + " ".join(f"{x:.2f}" for x in ms))
     ratios = [b / a for b, a in zip(times[0], times[1])]
     print(f"  speed-up after/before: {statistics.median(ratios):.2f}x (median of the rounds' ratios)"
           + ("" if events[0] == events[1] else "  — the event counts differ"))
