@@ -65,24 +65,39 @@ def _armed_target_lexicon() -> PhraseLexicon[bool]:
 
 # --- recognition ----------------------------------------------------------------------------------
 
-def analyse(article: Article) -> Analysis:
+def analyse(article: Article, models: bool = True) -> Analysis:
+    """Every mention in the article; ``models=False`` leaves out the trained NER tagger (rules and knowledge
+    base only)."""
+    an = _analyse(article, models, stop_without_event_words=False)
+    assert an is not None
+    return an
+
+
+def _analyse(article: Article, models: bool, stop_without_event_words: bool) -> Analysis | None:
+    """``analyse``; with ``stop_without_event_words``, None for an article with no event word and no
+    casualty word: no sentence of it can become a candidate (``build_candidates`` needs one or the other),
+    so the other recognisers are skipped (a quarter of the ANT 2018 articles have neither)."""
     from rasd.recognise.dates import find_dates
     from rasd.recognise.numbers import find_numbers
     gazetteer, actors, victims, sources = _kb()
     norm = normalise(article.text)
     tokens = tokenize(norm.text)
+    triggers = find_triggers(norm, tokens)
+    casualties = find_casualty_words(norm, tokens)
+    if stop_without_event_words and not triggers and not casualties:
+        return None
     an = Analysis(article, norm, tokens, split_clauses(article.text))
+    an.triggers = triggers
+    an.casualties = casualties
     an.victims = _lexicon_mentions(victims.lexicon(), "VICTIM", norm, tokens)
     an.sources = _lexicon_mentions(sources.lexicon(), "SOURCE", norm, tokens)
-    an.triggers = find_triggers(norm, tokens)
-    an.casualties = find_casualty_words(norm, tokens)
     an.places = find_places(norm, tokens, gazetteer)
-    an.actors = _actor_mentions(actors, norm, an.places)
+    an.actors = _actor_mentions(actors, norm, an.places, tokens)
     an.numbers = find_numbers(norm, tokens)
     an.dates = find_dates(norm, article.published, tokens)
     an.cues = find_cues(norm, tokens)
     an.sources = [m for m in an.sources if len(m.text) > SHORT_SOURCE_ALIAS or _after_agency_word(an, m)]
-    an.entities = _named_entities(article.text, _event_sentences(an))
+    an.entities = _named_entities(article.text, _event_sentences(an)) if models else []
     an.places = _reconcile_with_ner(an.places, an.entities, an.actors)
     an.places = _drop_stray_places(an.places, an.actors)
     dateline_end = _dateline_end(article.text)
@@ -220,12 +235,12 @@ def _drop_overlapping(places: list[Mention], *others: list[Mention]) -> list[Men
     return kept
 
 
-def _actor_mentions(actors, norm, places: list[Mention]) -> list[Mention]:
+def _actor_mentions(actors, norm, places: list[Mention], tokens=None) -> list[Mention]:
     """Actor names, each ambiguous alias settled by the country the article's places point to."""
     countries = Counter(c.country_code for p in places for c in p.value.candidates[:1])
     top = countries.most_common(1)[0][0] if countries else None
     out = []
-    for m in actors.find(norm):
+    for m in actors.find(norm, tokens):
         actor = actors.disambiguate(m.actors, top) if m.ambiguous else m.actors[0]
         out.append(Mention(m.start, m.end, "ACTOR", m.text, actor))
     return out
@@ -260,10 +275,14 @@ def parse_published(value: date | str | None) -> date | None:
         raise ExtractionError(f"cannot read publication date {value!r}: use YYYY-MM-DD") from exc
 
 
-def extract_article(article: Article, include_all: bool = False) -> list[Event]:
+def extract_article(article: Article, include_all: bool = False, models: bool = True) -> list[Event]:
+    """The events the article reports. ``models=False`` runs the rules and knowledge base alone, without the
+    trained models (NER tagger, event-sentence classifier) even where they are shipped."""
     if not article.text or not article.text.strip():
         return []
-    an = analyse(article)
+    an = _analyse(article, models, stop_without_event_words=True)
+    if an is None:
+        return []
     gazetteer, actors_kb, _, _ = _kb()
     ctx = article_context(an)
     candidates = build_candidates(an)
@@ -288,7 +307,8 @@ def extract_article(article: Article, include_all: bool = False) -> list[Event]:
     for c in candidates:
         if _is_summary(c):
             c.modality = "generic"
-    candidates = _screen_with_classifier(an, candidates)
+    if models:
+        candidates = _screen_with_classifier(an, candidates)
     candidates = [part for c in candidates for part in _split_coordinated_places(an, c, gazetteer, ctx)]
     drafts = merge_candidates(candidates, place_of, country_of)
     events: list[Event] = []
@@ -575,8 +595,9 @@ def _armed_target_near_event(an: Analysis, d: Draft) -> bool:
     triggers = sorted(d.triggers(), key=lambda t: t.start)
     trigger_starts = [t.start for t in triggers]
     for sent in d.sentences:
-        norm = normalise(an.article.text[sent.start:sent.end])
-        hits = [sent.start + m.start for m in armed.find(norm)]
+        # the sentence's own tokens: sentences end at punctuation, spaces or line breaks, never inside a
+        # word, so they are the article's tokens in its span (no second normalising and tokenising)
+        hits = [m.start for m in armed.find(an.norm, an.tokens[an.token_at(sent.start):an.token_at(sent.end)])]
         if not hits:
             continue
         for t in triggers[bisect_left(trigger_starts, sent.start):bisect_left(trigger_starts, sent.end)]:

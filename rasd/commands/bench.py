@@ -29,19 +29,22 @@ def register(app: typer.Typer) -> None:
                                                                      "(docs/performance.md)."),
         startup_tries: int = typer.Option(3, "--startup-tries", help="Fresh interpreters started to time "
                                                                      "start-up; the best counts."),
+        models: str = typer.Option("both", "--models", help="Extract with the trained models (on), with the "
+                                                            "rules and knowledge base alone (off), or both, one "
+                                                            "after the other on the same articles (both)."),
     ) -> None:
         """Benchmark extraction on real news and print a table.
 
         Example: rasd bench ../shared/data/news/ant-2018.jsonl.gz --limit 5000 --profile 500 --workers 1,2
         """
         raise typer.Exit(run_bench_command(sources, limit, repeat, profile, workers, dask, scale_limit, record,
-                                           startup_tries))
+                                           startup_tries, models))
 
 
 def run_bench_command(sources: list[Path] | None, limit: int | None, repeat: int, profile: int,
                       workers: str | None, dask: str | None, scale_limit: int, record: Path | None,
-                      startup_tries: int = 3) -> int:
-    from rasd.bench import DEFAULT_NEWS, report_markdown, run_bench
+                      startup_tries: int = 3, models: str = "both") -> int:
+    from rasd.bench import DEFAULT_NEWS, MODEL_SETTINGS, report_markdown, run_bench
     err = Console(stderr=True)
     paths = [str(p) for p in sources] if sources else [DEFAULT_NEWS]
     missing = [p for p in paths if not Path(p).is_file()]
@@ -52,6 +55,9 @@ def run_bench_command(sources: list[Path] | None, limit: int | None, repeat: int
     if (limit is not None and limit < 1) or repeat < 1 or profile < 0 or scale_limit < 1 or startup_tries < 1:
         err.print("[red]rasd bench:[/] --limit, --repeat, --scale-limit and --startup-tries must be positive, "
                   "--profile ≥ 0")
+        return 2
+    if models not in MODEL_SETTINGS:
+        err.print(f"[red]rasd bench:[/] --models takes one of {', '.join(MODEL_SETTINGS)}, not {models!r}")
         return 2
     try:
         counts = tuple(int(n) for n in workers.split(",")) if workers else ()
@@ -66,7 +72,7 @@ def run_bench_command(sources: list[Path] | None, limit: int | None, repeat: int
     from rasd.scale.runner import ScaleError
     try:
         report = run_bench(paths, limit, repeat, profile, counts, dask, scale_limit, startup_tries=startup_tries,
-                           progress=lambda msg: err.print(f"[dim]{msg}[/]"))
+                           progress=lambda msg: err.print(f"[dim]{msg}[/]"), models=models)
     except ScaleError as exc:
         err.print(f"[red]rasd bench:[/] {exc}")
         return 2
@@ -83,7 +89,9 @@ def run_bench_command(sources: list[Path] | None, limit: int | None, repeat: int
 
 
 def print_report(r, console: Console) -> None:
+    from rasd.bench import configuration_name
     x, f, s = r.extraction, r.floor, r.startup
+    label = configuration_name(r.extraction_models)
     console.print(f"[bold]rasd bench[/] — commit {r.commit} — {r.machine}", highlight=False)
     console.print(f"{x.articles} articles ({x.text_bytes / 1e6:.1f} MB, {x.mean_article_kb:.1f} KB each) from "
                   f"{', '.join(r.sources)}; {x.skipped} skipped, {x.events} events", highlight=False)
@@ -95,14 +103,23 @@ def print_report(r, console: Console) -> None:
     main = Table(title="Throughput, latency, memory (per core = CPU time of one process)")
     main.add_column("measure")
     main.add_column("value", justify="right")
-    main.add_row("extraction per core", f"{x.articles_per_cpu_second:.1f} articles/s · {x.mb_per_cpu_second:.2f} MB/s")
+    main.add_row(f"extraction per core, {label}",
+                 f"{x.articles_per_cpu_second:.1f} articles/s · {x.mb_per_cpu_second:.2f} MB/s")
     main.add_row("extraction, wall clock", f"{x.articles_per_wall_second:.1f} articles/s")
     main.add_row("latency per article (CPU)", f"p50 {x.latency_p50_ms:.1f} ms · p95 {x.latency_p95_ms:.1f} ms · "
                                               f"max {x.latency_max_ms:.0f} ms")
     main.add_row("latency per article (wall)", f"p50 {x.wall_p50_ms:.1f} ms · p95 {x.wall_p95_ms:.1f} ms")
+    if r.rules_only is not None:
+        o = r.rules_only
+        main.add_row("extraction per core, rules + KB only",
+                     f"{o.articles_per_cpu_second:.1f} articles/s · {o.mb_per_cpu_second:.2f} MB/s")
+        main.add_row("latency per article, rules + KB only (CPU)",
+                     f"p50 {o.latency_p50_ms:.1f} ms · p95 {o.latency_p95_ms:.1f} ms · max {o.latency_max_ms:.0f} ms")
     main.add_row("floor: read + decode + normalise", f"{f.articles_per_cpu_second:.0f} articles/s · "
                                                      f"{f.mb_per_cpu_second:.2f} MB/s")
-    main.add_row("extraction / floor", f"{r.floor_ratio:.1f}×")
+    main.add_row(f"extraction / floor, {label}", f"{r.floor_ratio:.1f}×")
+    if r.rules_only is not None:
+        main.add_row("extraction / floor, rules + KB only", f"{r.ratio_to_floor(r.rules_only):.1f}×")
     main.add_row("start-up: import + KB load (CPU)", f"{s.cpu_seconds:.2f} s ({s.import_cpu:.2f} + "
                                                      f"{s.knowledge_cpu:.2f})")
     main.add_row("first article, cold (CPU)", f"{s.first_article_cpu:.2f} s (lexicons loaded lazily)")
@@ -122,19 +139,22 @@ def print_report(r, console: Console) -> None:
         targets.add_row(name, goal, measured, "[green]yes[/]" if ok else "[red]no[/]")
     console.print(targets)
 
-    stages = Table(title="Where the time goes (exclusive CPU time per stage)")
-    for col, just in (("stage", "left"), ("calls", "right"), ("CPU s", "right"), ("share", "right"),
-                      ("ms / article", "right")):
-        stages.add_column(col, justify=just)
-    for st in r.stages:
-        per = st.cpu_seconds / x.articles * 1e3 if x.articles else 0.0
-        stages.add_row(st.name, str(st.calls), f"{st.cpu_seconds:.2f}", f"{st.share:.1%}", f"{per:.2f}")
-    console.print(stages)
+    for title, rows in ((label, r.stages), ("rules + KB only", r.rules_only_stages)):
+        if not rows:
+            continue
+        stages = Table(title=f"Where the time goes, {title} (exclusive CPU time per stage)")
+        for col, just in (("stage", "left"), ("calls", "right"), ("CPU s", "right"), ("share", "right"),
+                          ("ms / article", "right")):
+            stages.add_column(col, justify=just)
+        for st in rows:
+            per = st.cpu_seconds / x.articles * 1e3 if x.articles else 0.0
+            stages.add_row(st.name, str(st.calls), f"{st.cpu_seconds:.2f}", f"{st.share:.1%}", f"{per:.2f}")
+        console.print(stages)
     if r.missing_stages:
         console.print("stages not timed (not found): " + ", ".join(r.missing_stages), highlight=False)
 
     if r.hot_spots:
-        hot = Table(title="Hot functions (cProfile, own time)")
+        hot = Table(title=f"Hot functions (cProfile, own time, {configuration_name(r.hot_spots_models)})")
         for col, just in (("function", "left"), ("calls", "right"), ("own s", "right"), ("cum s", "right"),
                           ("share", "right")):
             hot.add_column(col, justify=just)

@@ -31,9 +31,10 @@ class Analysis:
     entities: list[Mention] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        spans = [self.norm.span_to_original(t.start, t.end) for t in self.tokens]
-        self.token_starts = [s for s, _ in spans]
-        self.token_ends = [e for _, e in spans]
+        # NormalisedText.span_to_original for each token (never empty), without a call per token
+        to_original = self.norm.to_original
+        self.token_starts = [to_original[t.start] for t in self.tokens]
+        self.token_ends = [to_original[t.end - 1] + 1 for t in self.tokens]
         self._sentence_starts = [s.start for s in self.sentences]
         self._start_cache: dict[int, tuple[list[Mention], list[int]]] = {}
 

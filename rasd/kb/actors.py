@@ -34,7 +34,7 @@ from typing import Any
 import yaml
 
 from rasd.model import Mention
-from rasd.recognise.lexicon import PhraseLexicon, PhraseMatch, drop_overlaps, phrase_key
+from rasd.recognise.lexicon import PhraseLexicon, PhraseMatch, drop_overlaps, phrase_key, token_readings
 from rasd.text.normalise import NormalisedText, fold, normalise
 from rasd.text.tokens import Token, clitic_readings, strip_article, tokenize
 
@@ -257,18 +257,20 @@ class ActorDictionary:
             return list(matches[0].actors)
         return []
 
-    def find(self, text: str | NormalisedText) -> list[ActorMatch]:
+    def find(self, text: str | NormalisedText, tokens: list[Token] | None = None) -> list[ActorMatch]:
         """Actor names in a text, left to right, without overlaps.
 
         Overlaps go to the longer name, not counting a head word it starts with ("قوات الاحتلال" is shorter
         than "الاحتلال الإسرائيلي"); at equal length a specific actor beats a generic one, so
         "قوات الأمن الفلسطيني" is the Palestinian police, not a generic "قوات الأمن" plus a stray word.
         A head word right before a name ("عناصر داعش", "ومسلحو طالبان باكستان") joins the mention.
+        ``tokens``: ``tokenize(text.text)`` when the caller has it already (the pipeline does).
         """
         if not text:
             return []
         norm = text if isinstance(text, NormalisedText) else normalise(text)
-        tokens = tokenize(norm.text)
+        if tokens is None:
+            tokens = tokenize(norm.text)
         raw = [m for m in self.lexicon().find(norm, tokens, longest_only=False)
                if not self._lacks_required_article(tokens, m)]
         heads = self._head_keys()
@@ -347,13 +349,21 @@ class ActorDictionary:
                     s_orig, e_orig = norm.span_to_original(tokens[k_tok].start + prefix, tokens[k_tok].end)
                     out.append(PhraseMatch(s_orig, e_orig, k_tok, k_tok + 1, (actor,)))
                     taken.add(k_tok)
+        # the tokens with a strike or force noun among their readings (the first such reading counts), from
+        # the lexicon's index of this token list instead of every token's readings (rasd bench, issue 8)
+        readings = token_readings(tokens)
+        noun_at: dict[int, tuple[int, int]] = {}        # token → (reading rank, clitic prefix)
+        for key in readings.by_key.keys() & adj.nouns:
+            for word, rank, prefix in readings.by_key[key]:
+                for t in readings.positions[word]:
+                    if t not in noun_at or rank < noun_at[t][0]:
+                        noun_at[t] = (rank, prefix)
         i = 0
-        while i < len(tokens):
-            noun_prefix = None if i in taken else next(
-                (p for p, key in clitic_readings(tokens[i].text) if key in adj.nouns), None)
-            if noun_prefix is None:
-                i += 1
+        for noun_tok in sorted(noun_at):
+            if noun_tok < i or noun_tok in taken:
                 continue
+            i = noun_tok
+            noun_prefix = noun_at[i][1]
             j = i + 1
             while j < len(tokens) and j - i <= 3 and j not in taken and joined(j - 1, j) \
                     and strip_article(tokens[j].text) in adj.modifiers:

@@ -7,8 +7,10 @@ the article is ignored on every word, and a two-word phrase also matches written
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Generic, TypeVar
 
 from rasd.text.normalise import NormalisedText, fold
@@ -34,6 +36,7 @@ class PhraseLexicon(Generic[P]):
     def __init__(self, entries: Iterable[tuple[str, P]] = ()) -> None:
         self._phrases: dict[tuple[str, ...], list[P]] = {}
         self._max_len: dict[str, int] = {}
+        self._continued: set[tuple[str, ...]] = set()     # proper prefixes of the phrases' keys
         for phrase, payload in entries:
             self.add(phrase, payload)
 
@@ -45,6 +48,7 @@ class PhraseLexicon(Generic[P]):
         if payload not in bucket:
             bucket.append(payload)
         self._max_len[key[0]] = max(self._max_len.get(key[0], 0), len(key))
+        self._continued.update(key[:j] for j in range(1, len(key)))
         if len(key) == 2:   # the same name written as one word
             joined = (key[0] + key[1],)
             jb = self._phrases.setdefault(joined, [])
@@ -63,51 +67,126 @@ class PhraseLexicon(Generic[P]):
         """All matches, left to right; with ``longest_only`` overlapping shorter matches are dropped."""
         if tokens is None:
             tokens = tokenize(norm.text)
+        readings = token_readings(tokens)
+        # only the tokens with a reading that starts one of this lexicon's phrases are looked at: a set
+        # intersection in C instead of a dictionary probe per token and reading (rasd bench, issue 8)
+        firsts = self._max_len.keys() & readings.by_key.keys()
+        if not firsts:
+            return []
+        by_key, positions = readings.by_key, readings.positions
+        starts = sorted((i, rank, prefix_len, first) for first in firsts
+                        for word, rank, prefix_len in by_key[first] for i in positions[word])
+        text = norm.text
+        phrases, continued = self._phrases, self._continued
         found: list[PhraseMatch[P]] = []
-        for i, tok in enumerate(tokens):
-            best: tuple[int, int, list[P]] | None = None
-            for prefix_len, first in clitic_readings(tok.text):
-                max_len = self._max_len.get(first)
-                if not max_len:
-                    continue
-                for n in range(min(max_len, len(tokens) - i), 0, -1):
-                    if n > 1 and not _adjacent(norm.text, tokens, i, i + n):
-                        continue
-                    # the following words' keys only when a phrase starts here: most tokens start none, and
-                    # computing every token's key up front cost ~20% of extraction (rasd bench, issue 8)
-                    key = (first,) + tuple(strip_article(t.text) for t in tokens[i + 1:i + n])
-                    payloads = self._phrases.get(key)
-                    if payloads:
-                        if best is None or n > best[1]:
-                            best = (prefix_len, n, payloads)
-                        break
-            if best is not None:
-                prefix_len, n, payloads = best
-                s, e = norm.span_to_original(tok.start + prefix_len, tokens[i + n - 1].end)
-                found.append(PhraseMatch(s, e, i, i + n, tuple(payloads)))
+        n_tokens = len(tokens)
+        best: tuple[int, int, list[P]] | None = None
+        current = -1
+        for i, _rank, prefix_len, first in starts:     # token order, then the token's reading order
+            if i != current:
+                if best is not None:
+                    found.append(self._match(norm, tokens, current, best))
+                    best = None
+                current = i
+            # the longest phrase from here: extend word by word while the words are adjacent (spaces or a
+            # hyphen between them) and the key so far begins a longer phrase
+            key = (first,)
+            payloads = phrases.get(key)
+            longest, longest_payloads = (1, payloads) if payloads else (0, None)
+            n = 1
+            while key in continued and i + n < n_tokens:
+                if text[tokens[i + n - 1].end:tokens[i + n].start].strip(" -\u00a0"):
+                    break
+                key += (strip_article(tokens[i + n].text),)
+                n += 1
+                payloads = phrases.get(key)
+                if payloads:
+                    longest, longest_payloads = n, payloads
+            if longest and (best is None or longest > best[1]):
+                best = (prefix_len, longest, longest_payloads)
+        if best is not None:
+            found.append(self._match(norm, tokens, current, best))
         if longest_only:
             found = drop_overlaps(found)
         return found
 
+    @staticmethod
+    def _match(norm: NormalisedText, tokens: list[Token], i: int, best: tuple[int, int, list[P]]) -> PhraseMatch[P]:
+        prefix_len, n, payloads = best
+        s, e = norm.span_to_original(tokens[i].start + prefix_len, tokens[i + n - 1].end)
+        return PhraseMatch(s, e, i, i + n, tuple(payloads))
 
-def _adjacent(text: str, tokens: list[Token], i: int, j: int) -> bool:
-    """Tokens i..j-1 are separated by spaces (or a hyphen) only, not punctuation."""
-    for k in range(i + 1, j):
-        gap = text[tokens[k - 1].end:tokens[k].start]
-        if gap.strip(" -\u00a0"):
-            return False
-    return True
+
+class TokenReadings:
+    """Where each word of a token list stands, and the clitic readings of each distinct word indexed by
+    matching key: computed once per token list and shared by all the lexicons that scan it (about ten per
+    article)."""
+    __slots__ = ("tokens", "length", "positions", "by_key")
+
+    def __init__(self, tokens: list[Token]) -> None:
+        positions: dict[str, list[int]] = {}
+        for i, tok in enumerate(tokens):
+            at = positions.get(tok.text)
+            if at is None:
+                positions[tok.text] = [i]
+            else:
+                at.append(i)
+        by_key: defaultdict[str, list[tuple[str, int, int]]] = defaultdict(list)
+        for word in positions:
+            for key, entry in _word_entries(word):
+                by_key[key].append(entry)
+        self.tokens = tokens
+        self.length = len(tokens)
+        self.positions = positions
+        self.by_key = by_key
+
+
+@lru_cache(maxsize=50_000)
+def _word_entries(word: str) -> tuple[tuple[str, tuple[str, int, int]], ...]:
+    """(matching key, (word, reading rank, clitic prefix length)) for each clitic reading of a word."""
+    return tuple((key, (word, rank, prefix_len)) for rank, (prefix_len, key) in enumerate(clitic_readings(word)))
+
+
+# The readings of the last token list scanned: the pipeline hands the same list to every recogniser of an
+# article. Holding it keeps the list alive, so an identity check cannot be fooled by a reused address.
+_last_readings: TokenReadings | None = None
+
+
+def token_readings(tokens: list[Token]) -> TokenReadings:
+    """The shared readings of ``tokens`` (the same list object and length as the last call: reused)."""
+    global _last_readings
+    last = _last_readings
+    if last is not None and last.tokens is tokens and last.length == len(tokens):
+        return last
+    last = TokenReadings(tokens)
+    _last_readings = last
+    return last
 
 
 def drop_overlaps(matches: list[PhraseMatch[P]], rank=None) -> list[PhraseMatch[P]]:
     """Keep non-overlapping matches, best first by ``rank`` (default: longest, then leftmost); text order out."""
-    ordered = sorted(matches, key=rank or (lambda m: (-(m.token_end - m.token_start), m.token_start)))
+    end = -1
+    for m in matches:
+        if m.token_start < end:
+            break
+        end = m.token_end
+    else:
+        return list(matches)    # already in text order and apart (most lists): every match is kept
+    ordered = sorted(matches, key=rank or _longest_first)
     taken: set[int] = set()
     kept: list[PhraseMatch[P]] = []
     for m in ordered:
-        span = set(range(m.token_start, m.token_end))
-        if span & taken:
-            continue
-        taken |= span
-        kept.append(m)
-    return sorted(kept, key=lambda m: m.token_start)
+        span = range(m.token_start, m.token_end)
+        if taken.isdisjoint(span):
+            taken.update(span)
+            kept.append(m)
+    kept.sort(key=_token_start)
+    return kept
+
+
+def _longest_first(m: PhraseMatch) -> tuple[int, int]:
+    return -(m.token_end - m.token_start), m.token_start
+
+
+def _token_start(m: PhraseMatch) -> int:
+    return m.token_start

@@ -6,6 +6,7 @@ folded text maps back to ``[start, end)`` in the original.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -68,6 +69,15 @@ def _is_presentation_form(ch: str) -> bool:
     return 0xFB50 <= o <= 0xFDFF or 0xFE70 <= o <= 0xFEFF
 
 
+_PRESENTATION_FORM = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]")     # as _is_presentation_form
+
+
+@lru_cache(maxsize=8)
+def _deleted_runs(steps: tuple[str, ...]) -> re.Pattern[str] | None:
+    deletes = _tables(steps)[1]
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(deletes)) + "]+") if deletes else None
+
+
 def _expand_presentation_forms(text: str) -> tuple[str, list[int]]:
     out: list[str] = []
     idx: list[int] = []
@@ -83,25 +93,39 @@ def _expand_presentation_forms(text: str) -> tuple[str, list[int]]:
 
 
 def normalise(text: str, steps: tuple[str, ...] = DEFAULT_STEPS) -> NormalisedText:
-    trans, deletes = _tables(steps)
+    work, base_idx, folded = _fold(text, steps)
+    deleted = _deleted_runs(steps)
+    if deleted is not None and len(folded) != len(work):
+        # the indices between runs of deleted characters, range by range (a test per character was most
+        # of the time normalising took)
+        kept: list[int] | range = []
+        prev = 0
+        for m in deleted.finditer(work):
+            kept.extend(range(prev, m.start()))
+            prev = m.end()
+        kept.extend(range(prev, len(work)))
+    else:
+        kept = range(len(work))
+    if base_idx is not None:
+        kept = [base_idx[i] for i in kept]
+    return NormalisedText(folded, text, tuple(kept))
+
+
+def _fold(text: str, steps: tuple[str, ...]) -> tuple[str, list[int] | None, str]:
+    """(text with presentation forms expanded, their original indices if any were, folded text)."""
+    trans = _tables(steps)[0]
     base_idx: list[int] | None = None
     work = text
-    if "presentation_forms" in steps and any(_is_presentation_form(c) for c in text if c >= "\ufb50"):
+    if "presentation_forms" in steps and _PRESENTATION_FORM.search(text):
         work, base_idx = _expand_presentation_forms(text)
     folded = work.translate(trans)
     if "casefold" in steps:
         lowered = folded.lower()
         if len(lowered) == len(folded):   # İ and a few others change length: keep them as they are
             folded = lowered
-    if deletes and len(folded) != len(work):
-        kept = [i for i, c in enumerate(work) if c not in deletes]
-    else:
-        kept = list(range(len(work)))
-    if base_idx is not None:
-        kept = [base_idx[i] for i in kept]
-    return NormalisedText(folded, text, tuple(kept))
+    return work, base_idx, folded
 
 
 def fold(text: str, steps: tuple[str, ...] = DEFAULT_STEPS) -> str:
-    """Folded text alone (for lexicon keys)."""
-    return normalise(text, steps).text
+    """Folded text alone (for lexicon keys): ``normalise(text, steps).text`` without the offset map."""
+    return _fold(text, steps)[2]

@@ -1,0 +1,148 @@
+"""The speed-ups of issue 8 change no result: each fast path against the plain algorithm it replaced."""
+from __future__ import annotations
+
+import unicodedata
+
+from hypothesis import given, settings, strategies as st
+
+from rasd.model import Article
+from rasd.recognise.lexicon import PhraseLexicon, PhraseMatch, drop_overlaps, token_readings
+from rasd.text.normalise import DEFAULT_STEPS, NormalisedText, _tables, fold, normalise
+from rasd.text.tokens import Token, clitic_readings, strip_article, tokenize
+
+WORDS = ["الحسكة", "البو", "كمال", "ريف", "إدلب", "دير", "الزور", "جبل", "الشيخ", "قوات", "الأمن", "مدينة",
+         "حلب", "و", "في", "بلدة", "تل", "أبيض", "شرق", "الجيش", "السوري"]
+PHRASES = ["الحسكة", "البو كمال", "ريف إدلب", "إدلب", "دير الزور", "جبل الشيخ", "قوات الأمن", "حلب",
+           "تل أبيض", "الجيش السوري", "قوات الأمن في حلب", "مدينة حلب"]
+CLITICS = ["", "و", "ب", "وب", "ل", "لل", "ف", "وال"]
+GAPS = [" ", " ", " ", "، ", " - ", ". ", "\n", "  "]
+
+
+def _reference_find(lex: PhraseLexicon, norm: NormalisedText, longest_only: bool = True) -> list[PhraseMatch]:
+    """PhraseLexicon.find as it was: every token, every reading, every length from the longest down."""
+    tokens = tokenize(norm.text)
+    max_len: dict[str, int] = {}
+    for key in lex._phrases:
+        max_len[key[0]] = max(max_len.get(key[0], 0), len(key))
+
+    def adjacent(i: int, j: int) -> bool:
+        return all(not norm.text[tokens[k - 1].end:tokens[k].start].strip(" -\u00a0") for k in range(i + 1, j))
+
+    found = []
+    for i, tok in enumerate(tokens):
+        best = None
+        for prefix_len, first in clitic_readings(tok.text):
+            for n in range(min(max_len.get(first, 0), len(tokens) - i), 0, -1):
+                if n > 1 and not adjacent(i, i + n):
+                    continue
+                payloads = lex._phrases.get((first,) + tuple(strip_article(t.text) for t in tokens[i + 1:i + n]))
+                if payloads:
+                    if best is None or n > best[1]:
+                        best = (prefix_len, n, payloads)
+                    break
+        if best is not None:
+            prefix_len, n, payloads = best
+            s, e = norm.span_to_original(tok.start + prefix_len, tokens[i + n - 1].end)
+            found.append(PhraseMatch(s, e, i, i + n, tuple(payloads)))
+    if longest_only:
+        ordered = sorted(found, key=lambda m: (-(m.token_end - m.token_start), m.token_start))
+        taken: set[int] = set()
+        kept = []
+        for m in ordered:
+            span = set(range(m.token_start, m.token_end))
+            if not span & taken:
+                taken |= span
+                kept.append(m)
+        found = sorted(kept, key=lambda m: m.token_start)
+    return found
+
+
+def _reference_normalise(text: str) -> NormalisedText:
+    """normalise() as it was: a test per character for presentation forms and deletions."""
+    trans, deletes = _tables(DEFAULT_STEPS)
+    idx = list(range(len(text)))
+    work = text
+    if any(0xFB50 <= ord(c) <= 0xFDFF or 0xFE70 <= ord(c) <= 0xFEFF for c in text):
+        out, idx = [], []
+        for i, ch in enumerate(text):
+            if (0xFB50 <= ord(ch) <= 0xFDFF or 0xFE70 <= ord(ch) <= 0xFEFF) and ch != "\ufeff":
+                rep = unicodedata.normalize("NFKC", ch)
+                out.append(rep)
+                idx.extend([i] * len(rep))
+            else:
+                out.append(ch)
+                idx.append(i)
+        work = "".join(out)
+    folded = work.translate(trans)
+    lowered = folded.lower()
+    folded = lowered if len(lowered) == len(folded) else folded
+    kept = [idx[i] for i, c in enumerate(work) if c not in deletes]
+    return NormalisedText(folded, text, tuple(kept))
+
+
+texts = st.lists(st.tuples(st.sampled_from(CLITICS), st.sampled_from(WORDS), st.sampled_from(GAPS)),
+                 max_size=25).map(lambda parts: "".join(c + w + g for c, w, g in parts))
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts, st.booleans())
+def test_phrase_lexicon_find_matches_the_plain_scan(text, longest_only):
+    lex = PhraseLexicon((p, p) for p in PHRASES)
+    norm = normalise(text)
+    assert lex.find(norm, longest_only=longest_only) == _reference_find(lex, norm, longest_only)
+    tokens = tokenize(norm.text)      # the shared per-token-list index, reused by a second lexicon
+    other = PhraseLexicon([("قوات", 1), ("حلب", 2), ("جبل الشيخ", 3)])
+    assert lex.find(norm, tokens, longest_only) == _reference_find(lex, norm, longest_only)
+    assert other.find(norm, tokens) == _reference_find(other, norm)
+    assert token_readings(tokens) is token_readings(tokens)
+
+
+def test_phrase_lexicon_longest_phrase_wins_across_lengths():
+    lex = PhraseLexicon([("قوات", "a"), ("قوات الأمن في حلب", "b"), ("قوات الأمن", "c")])
+    text = "وصلت قوات الأمن في حلب ثم قوات الأمن، في حلب"
+    got = [(text[m.start:m.end], m.payloads) for m in lex.find(normalise(text))]
+    assert got == [("قوات الأمن في حلب", ("b",)), ("قوات الأمن", ("c",))]
+
+
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(1, 4)), max_size=12))
+def test_drop_overlaps_fast_path_agrees(spans):
+    matches = [PhraseMatch(s, s + n, s, s + n, (k,)) for k, (s, n) in enumerate(spans)]
+    ordered = sorted(matches, key=lambda m: (-(m.token_end - m.token_start), m.token_start))
+    taken: set[int] = set()
+    kept = []
+    for m in ordered:
+        span = set(range(m.token_start, m.token_end))
+        if not span & taken:
+            taken |= span
+            kept.append(m)
+    assert drop_overlaps(matches) == sorted(kept, key=lambda m: m.token_start)
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.sampled_from(list("اأإآبتةثىيـًٌٍَُِّْ \u200f\u200b\u00ad٣3.\nﻻﺍﻟ\ufeffİa")), max_size=80))
+def test_normalise_and_fold_match_the_per_character_version(text):
+    ref = _reference_normalise(text)
+    got = normalise(text)
+    assert (got.text, got.original, got.to_original) == (ref.text, ref.original, ref.to_original)
+    assert fold(text) == ref.text
+
+
+def test_tokens_are_ordinary_frozen_tokens():
+    tokens = tokenize("قتل 3,5 شخصا في حلب")
+    assert tokens[0] == Token(0, 3, "قتل") and hash(tokens[0]) == hash(Token(0, 3, "قتل"))
+    assert [t.text for t in tokens] == ["قتل", "3,5", "شخصا", "في", "حلب"]
+    try:
+        tokens[0].start = 5
+    except AttributeError:
+        pass
+    else:
+        raise AssertionError("Token must stay frozen")
+
+
+def test_article_without_event_words_is_skipped_but_analyse_still_complete():
+    from rasd.pipeline import analyse, extract_article
+    article = Article("quiet-1", "افتتح وزير الثقافة معرضا للكتاب في مدينة حلب يوم الخميس بحضور 300 زائر.")
+    assert extract_article(article) == [] and extract_article(article, models=False) == []
+    an = analyse(article)
+    assert not an.triggers and not an.casualties
+    assert an.places and an.numbers and an.dates        # the other recognisers did run
