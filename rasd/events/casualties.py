@@ -9,10 +9,8 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 
-import yaml
-
+from rasd.datafiles import read_yaml
 from rasd.events.analysis import Analysis
 from rasd.model import Mention, Sentence
 from rasd.text.normalise import fold
@@ -51,8 +49,7 @@ class Counts:
 
 @cache
 def _casualty_data() -> tuple[frozenset[str], frozenset[str]]:
-    with resources.files("rasd.recognise.data").joinpath("casualties.yaml").open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+    data = read_yaml("rasd.recognise.data", "casualties.yaml")
     singular = frozenset(fold(w) for w in data["singular_nouns"])
     openers = frozenset(fold(w) for w in data["breakdown_openers"])
     return singular, openers

@@ -9,10 +9,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
-import yaml
-
+from rasd.datafiles import read_yaml
 from rasd.events.analysis import Analysis
 from rasd.events.assemble import Draft
 from rasd.model import Mention
@@ -31,8 +29,7 @@ class Roles:
 
 @cache
 def role_cues() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    with resources.files("rasd.events.data").joinpath("roles.yaml").open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+    data = read_yaml("rasd.events.data", "roles.yaml")
     return (frozenset(fold(w) for w in data["attacker_before"]),
             frozenset(fold(w) for w in data["target_before"]),
             frozenset(fold(w) for w in data["armed_targets"]))
@@ -69,8 +66,7 @@ def _own_prefix(an: Analysis, m: Mention) -> str:
 
 @cache
 def usual_attackers() -> frozenset[str]:
-    with resources.files("rasd.events.data").joinpath("roles.yaml").open(encoding="utf-8") as fh:
-        return frozenset(yaml.safe_load(fh)["usual_attackers"])
+    return frozenset(read_yaml("rasd.events.data", "roles.yaml")["usual_attackers"])
 
 
 def plausible_in(actor, country_code: str | None) -> bool:

@@ -15,11 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache, lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
+from rasd.datafiles import read_yaml
 from rasd.model import Mention
 from rasd.text.normalise import DIACRITICS, TATWEEL, NormalisedText, fold
 from rasd.text.tokens import ARTICLE, CONJUNCTIONS, Token, tokenize
@@ -80,9 +78,7 @@ DATA_PACKAGE = "rasd.recognise"
 @cache
 def load_data(name: str) -> dict[str, Any]:
     """One of the recognisers' YAML data files (``numbers.yaml``, ``dates.yaml``), parsed once."""
-    path = resources.files(DATA_PACKAGE).joinpath("data", name)
-    with path.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+    data = read_yaml(DATA_PACKAGE, f"data/{name}")
     if not isinstance(data, dict) or "version" not in data:
         raise ValueError(f"{name}: expected a mapping with a 'version' key; fix the data file")
     return data

@@ -12,8 +12,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
+from rasd.datafiles import read_yaml
 from rasd.model import Mention
 from rasd.recognise.lexicon import PhraseLexicon
 from rasd.text.normalise import NormalisedText, fold
@@ -46,8 +45,7 @@ class PlaceRef:
 
 @cache
 def context_lexicon() -> PhraseLexicon[ContextWord]:
-    with resources.files("rasd.recognise.data").joinpath("place_context.yaml").open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+    data = read_yaml("rasd.recognise.data", "place_context.yaml")
     lex: PhraseLexicon[ContextWord] = PhraseLexicon()
     for level, words in data["types"].items():
         for w in words:
@@ -202,8 +200,7 @@ def _descriptive(norm: NormalisedText, tokens: list[Token], m) -> bool:
 
 @cache
 def _descriptive_heads() -> frozenset[str]:
-    with resources.files("rasd.recognise.data").joinpath("place_context.yaml").open(encoding="utf-8") as fh:
-        return frozenset(fold(w) for w in yaml.safe_load(fh)["descriptive_heads"])
+    return frozenset(fold(w) for w in read_yaml("rasd.recognise.data", "place_context.yaml")["descriptive_heads"])
 
 
 def _backed(sure: list[Mention], deferred: list, covered: set[int]) -> list[Mention]:
@@ -251,8 +248,7 @@ COORDINATION = re.compile(r"^[\s،,#]*و?[\s#]*$")      # "محافظتي #ال�
 @cache
 def _plural_type_words() -> frozenset[str]:
     """Dual and plural type words whose type carries over to names joined by و ("محافظتي X وY")."""
-    with resources.files("rasd.recognise.data").joinpath("place_context.yaml").open(encoding="utf-8") as fh:
-        words = yaml.safe_load(fh)["plural_types"]
+    words = read_yaml("rasd.recognise.data", "place_context.yaml")["plural_types"]
     out = set()
     for w in words:
         f = fold(w)
@@ -284,8 +280,7 @@ def _prefix_len(norm: NormalisedText, first: Token, m) -> int:
 
 @cache
 def _bare_place_rules() -> tuple[int, frozenset[str]]:
-    with resources.files("rasd.recognise.data").joinpath("place_context.yaml").open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+    data = read_yaml("rasd.recognise.data", "place_context.yaml")
     return int(data["bare_place_min_population"]), frozenset(fold(w) for w in data["locative_before"])
 
 
@@ -296,15 +291,13 @@ def _looks_like_name_part(word: str) -> bool:
 
 @cache
 def unknown_name_openers() -> frozenset[str]:
-    with resources.files("rasd.recognise.data").joinpath("place_context.yaml").open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+    data = read_yaml("rasd.recognise.data", "place_context.yaml")
     return frozenset(fold(w) for w in data["unknown_name_openers"])
 
 
 @cache
 def _name_heads() -> frozenset[str]:
-    with resources.files("rasd.recognise.data").joinpath("place_context.yaml").open(encoding="utf-8") as fh:
-        return frozenset(fold(w) for w in yaml.safe_load(fh).get("name_heads") or ())
+    return frozenset(fold(w) for w in read_yaml("rasd.recognise.data", "place_context.yaml").get("name_heads") or ())
 
 
 def _definite_name(norm: NormalisedText, c) -> bool:
@@ -315,8 +308,7 @@ def _definite_name(norm: NormalisedText, c) -> bool:
 
 @cache
 def _definite_names() -> frozenset[str]:
-    with resources.files("rasd.recognise.data").joinpath("place_context.yaml").open(encoding="utf-8") as fh:
-        return frozenset(fold(w) for w in yaml.safe_load(fh).get("definite_is_a_name") or ())
+    return frozenset(fold(w) for w in read_yaml("rasd.recognise.data", "place_context.yaml").get("definite_is_a_name") or ())
 
 
 def could_be_unknown_place(name: str) -> bool:
@@ -339,8 +331,7 @@ def is_place_word(name: str) -> bool:
 
 @cache
 def _kind_words() -> frozenset[str]:
-    with resources.files("rasd.recognise.data").joinpath("place_context.yaml").open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+    data = read_yaml("rasd.recognise.data", "place_context.yaml")
     words = [w for ws in data["types"].values() for w in ws] + list(data["rural"]) + list(data["sites"]) \
         + [w for ws in data["directions"].values() for w in ws]
     return frozenset(fold(w) for w in words)
@@ -348,8 +339,7 @@ def _kind_words() -> frozenset[str]:
 
 @cache
 def _not_places() -> frozenset[str]:
-    with resources.files("rasd.recognise.data").joinpath("place_context.yaml").open(encoding="utf-8") as fh:
-        return frozenset(fold(w) for w in yaml.safe_load(fh)["not_places"])
+    return frozenset(fold(w) for w in read_yaml("rasd.recognise.data", "place_context.yaml")["not_places"])
 
 
 @cache
@@ -366,18 +356,15 @@ def _is_common_surface_word(folded_token: str) -> bool:
 
 @cache
 def focus_countries() -> frozenset[str]:
-    with resources.files("rasd.recognise.data").joinpath("place_context.yaml").open(encoding="utf-8") as fh:
-        return frozenset(yaml.safe_load(fh)["focus_countries"])
+    return frozenset(read_yaml("rasd.recognise.data", "place_context.yaml")["focus_countries"])
 
 
 @cache
 def _common_word_min_population() -> int:
-    with resources.files("rasd.recognise.data").joinpath("place_context.yaml").open(encoding="utf-8") as fh:
-        return int(yaml.safe_load(fh)["common_word_min_population"])
+    return int(read_yaml("rasd.recognise.data", "place_context.yaml")["common_word_min_population"])
 
 
 @cache
 def not_names() -> frozenset[str]:
-    with resources.files("rasd.recognise.data").joinpath("place_context.yaml").open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+    data = read_yaml("rasd.recognise.data", "place_context.yaml")
     return frozenset(fold(w) for w in data["not_names"])

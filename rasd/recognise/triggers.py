@@ -6,10 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
-import yaml
-
+from rasd.datafiles import read_yaml
 from rasd.model import SUB_EVENT_TO_TYPE, Mention
 from rasd.recognise.lexicon import PhraseLexicon
 from rasd.text.normalise import NormalisedText
@@ -40,8 +38,7 @@ class Cue:
 
 
 def _load_yaml(name: str) -> dict:
-    with resources.files("rasd.recognise.data").joinpath(name).open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return read_yaml("rasd.recognise.data", name)
 
 
 @cache

@@ -4,10 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from importlib import resources
 
-import yaml
-
+from rasd.datafiles import read_yaml
 from rasd.events.assemble import Draft
 from rasd.text.normalise import fold
 from rasd.text.tokens import strip_article
@@ -44,8 +42,7 @@ class ResolvedDate:
 
 @cache
 def _cues() -> tuple[frozenset[str], tuple[str, ...]]:
-    with resources.files("rasd.resolve.data").joinpath("when.yaml").open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+    data = read_yaml("rasd.resolve.data", "when.yaml")
     return frozenset(fold(w) for w in data["duration_units"]), tuple(fold(w) for w in data["statement_openers"])
 
 
