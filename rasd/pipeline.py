@@ -149,7 +149,11 @@ def _reconcile_with_ner(places: list[Mention], entities: list[Mention], actors: 
     from rasd.recognise.places import PlaceRef
     # spans by start with the running maximum of their ends: "some span starting at or before x ends at or
     # after y" is one bisection (a scan of all spans per mention made long articles quadratic, B3)
-    persons = _spans_by_start((e.start, e.end) for e in entities if e.value == "PER")
+    # a name joined by و right after a place is another place ("محافظة حجة وعمران"), whatever the tagger
+    # says: those are not persons
+    place_ends = {p.end for p in places}
+    persons = _spans_by_start((e.start, e.end) for e in entities if e.value == "PER"
+                              and not (e.text.startswith("و") and e.start - 1 in place_ends))
     kept = [p for p in places
             if p.value.typed_level or p.value.site or not _covered(persons, p.start, p.end)]
     taken = _spans_by_start((m.start, m.end) for m in kept + actors)
