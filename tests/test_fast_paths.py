@@ -44,17 +44,20 @@ def _reference_find(lex: PhraseLexicon, norm: NormalisedText, longest_only: bool
             prefix_len, n, payloads = best
             s, e = norm.span_to_original(tok.start + prefix_len, tokens[i + n - 1].end)
             found.append(PhraseMatch(s, e, i, i + n, tuple(payloads)))
-    if longest_only:
-        ordered = sorted(found, key=lambda m: (-(m.token_end - m.token_start), m.token_start))
-        taken: set[int] = set()
-        kept = []
-        for m in ordered:
-            span = set(range(m.token_start, m.token_end))
-            if not span & taken:
-                taken |= span
-                kept.append(m)
-        found = sorted(kept, key=lambda m: m.token_start)
-    return found
+    return _reference_drop_overlaps(found) if longest_only else found
+
+
+def _reference_drop_overlaps(matches: list[PhraseMatch]) -> list[PhraseMatch]:
+    """drop_overlaps() as it was: longest first, a set of taken token positions per match."""
+    ordered = sorted(matches, key=lambda m: (-(m.token_end - m.token_start), m.token_start))
+    taken: set[int] = set()
+    kept = []
+    for m in ordered:
+        span = set(range(m.token_start, m.token_end))
+        if not span & taken:
+            taken |= span
+            kept.append(m)
+    return sorted(kept, key=lambda m: m.token_start)
 
 
 def _reference_normalise(text: str) -> NormalisedText:
@@ -107,15 +110,7 @@ def test_phrase_lexicon_longest_phrase_wins_across_lengths():
 @given(st.lists(st.tuples(st.integers(0, 12), st.integers(1, 4)), max_size=12))
 def test_drop_overlaps_fast_path_agrees(spans):
     matches = [PhraseMatch(s, s + n, s, s + n, (k,)) for k, (s, n) in enumerate(spans)]
-    ordered = sorted(matches, key=lambda m: (-(m.token_end - m.token_start), m.token_start))
-    taken: set[int] = set()
-    kept = []
-    for m in ordered:
-        span = set(range(m.token_start, m.token_end))
-        if not span & taken:
-            taken |= span
-            kept.append(m)
-    assert drop_overlaps(matches) == sorted(kept, key=lambda m: m.token_start)
+    assert drop_overlaps(matches) == _reference_drop_overlaps(matches)
 
 
 @settings(max_examples=300)
