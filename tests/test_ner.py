@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import time
 import unicodedata
 from importlib import resources
 from pathlib import Path
@@ -198,16 +197,6 @@ def test_bad_input_gives_no_traceback(tagger):
     for text in ["", "   ", "...", "١٢٣", "\u200f\u200e", "ﻻ ﻻ", "abc DEF", "ـــ"]:
         for m in tagger.entities(text):
             assert text[m.start:m.end] == m.text
-
-
-def test_tagging_speed(tagger):
-    sentences = [s for s, _ in NEWS_SENTENCES] * 30
-    tagger.entities(sentences[0])
-    t0 = time.perf_counter()
-    for s in sentences:
-        tagger.entities(s)
-    rate = len(sentences) / (time.perf_counter() - t0)
-    assert rate > 300, f"{rate:.0f} sentences/s"    # a loose floor: CI machines are shared and slow
 
 
 @pytest.mark.skipif(not (SHARED_NER / "anercorp/ANERCorp.txt").is_file(), reason="needs ../shared")
