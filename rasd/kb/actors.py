@@ -138,7 +138,7 @@ class ActorStats:
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
         with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
+            data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - safe, C when built
     except FileNotFoundError as exc:
         raise KnowledgeBaseError(f"{path}: file not found") from exc
     except yaml.YAMLError as exc:
