@@ -147,11 +147,11 @@ def _reconcile_with_ner(places: list[Mention], entities: list[Mention], actors: 
     """Gazetteer places inside a person's name go ("ميري ريجيف" is not Miri in Malaysia); locations the
     gazetteer does not hold stay, by name, so an unknown village still reaches ``location_ar``."""
     from rasd.recognise.places import PlaceRef
-    # spans by start with the running maximum of their ends: "some span starting at or before x ends at or
-    # after y" is one bisection (a scan of all spans per mention made long articles quadratic, B3)
     # a name joined by و right after a place is another place ("محافظة حجة وعمران"), whatever the tagger
     # says: those are not persons
     place_ends = {p.end for p in places}
+    # spans by start with the running maximum of their ends: "some span starting at or before x ends at or
+    # after y" is one bisection (a scan of all spans per mention made long articles quadratic, B3)
     persons = _spans_by_start((e.start, e.end) for e in entities if e.value == "PER"
                               and not (e.text.startswith("و") and e.start - 1 in place_ends))
     kept = [p for p in places
