@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rasd.events.classifier import DEFAULT_THRESHOLD, MODEL_FILE, MODEL_FORMAT, sentence_features
+from rasd.train import sha256
 
 REPO = Path(__file__).resolve().parents[2]
 DEV = REPO / "eval/dev"
@@ -55,14 +56,6 @@ class LabelledSentence:
 
 def is_test_article(article_id: str) -> bool:
     return int(hashlib.sha1(article_id.encode("utf-8")).hexdigest(), 16) % 3 == 0
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 # --- data -----------------------------------------------------------------------------------------

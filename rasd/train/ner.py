@@ -5,16 +5,16 @@ hyper-parameters and the training time, so a model in the repository can be rebu
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import platform
-from importlib import metadata
 import random
 import time
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 from rasd.recognise.ner import CLUSTERS_FILE, GAZETTEER_FILE, MODEL_CARD, MODEL_FILE, sentence_features
+from rasd.train import sha256
 from rasd.train.corpora import (TaggedSentence, exclude_text_of, read_newsfane, read_wojood,
                                 split_anercorp)
 
@@ -36,14 +36,6 @@ class CrfSettings:
     # newswire with other conventions, Wojood's types and domains differ. Off by default.
     use_newsfane: bool = False
     use_wojood: bool = False
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
