@@ -100,6 +100,16 @@ def browser(tmp_path_factory):
         context.close()
 
 
+def _open_only_event(page, url: str, query: str, place: str) -> None:
+    """From the dashboard, search for `query`, check it finds one event at `place`, and open that event."""
+    page.goto(url + "/#/")
+    page.wait_for_selector("body[data-loaded=dashboard]")
+    _search(page, query, place)
+    assert page.locator("[data-testid=event-link]").count() == 1
+    page.click("[data-testid=event-link]")
+    page.wait_for_selector("body[data-loaded=event]")
+
+
 def _search(page, query: str, place: str | None) -> None:
     """Search from the dashboard and wait until the table shows only rows at `place` (None: no rows)."""
     page.fill("[data-testid=filter-q]", query)
@@ -185,12 +195,7 @@ def test_example_article_evidence_is_highlighted(server, browser):
     if not server["example"]:
         pytest.skip("the example article (../shared/examples) is not beside the checkout")
     page = browser.new_page()
-    page.goto(server["url"] + "/#/")
-    page.wait_for_selector("body[data-loaded=dashboard]")
-    _search(page, "غويران", "Ghwayran")
-    assert page.locator("[data-testid=event-link]").count() == 1
-    page.click("[data-testid=event-link]")
-    page.wait_for_selector("body[data-loaded=event]")
+    _open_only_event(page, server["url"], "غويران", "Ghwayran")
     marked = page.locator("mark.evidence").all_inner_texts()
     example = example_recorded()
     ghwayran = next(e for e in example.events if e.country_code == "SY")
@@ -234,12 +239,7 @@ def test_split_merge_and_reject_controls(server, browser):
     assert new in page.locator("[data-testid=event-status]").inner_text()
 
     # Reject the Tripoli event: it leaves the dashboard's table.
-    page.goto(server["url"] + "/#/")
-    page.wait_for_selector("body[data-loaded=dashboard]")
-    _search(page, "طرابلس", "Tripoli")
-    assert page.locator("[data-testid=event-link]").count() == 1
-    page.click("[data-testid=event-link]")
-    page.wait_for_selector("body[data-loaded=event]")
+    _open_only_event(page, server["url"], "طرابلس", "Tripoli")
     page.fill("#reject-form input[name=reason]", "test: not an event")
     page.click("[data-testid=reject]")
     page.wait_for_function("document.querySelector('[data-testid=event-status]').classList.contains('status-rejected')")
