@@ -158,3 +158,48 @@ def test_iraqi_kurdistan_bab_al_mandab_and_a_governorate_that_is_an_admin2():
     assert resolved("قال مسؤول ملف الاستيطان في محافظة نابلس")["نابلس"].place.level == "admin2"
     assert "العمليات" not in resolved("تعرضت مقاتلة بمنطقة العمليات لصاروخ من مطار صعدة")
 
+
+
+# Round three (docs/kb.md section 2, "Round three"): names after site and unit words, hashtags, heads of names.
+
+def test_a_front_named_after_a_junction_is_no_town_abroad():
+    got = resolved("تركزت المواجهات شمالي مديرية حيس، بالإضافة إلى جبهة المفرق في مديرية موزع بمحافظة تعز")
+    assert got["المفرق"].place.country_code == "YE" and got["المفرق"].geo_precision >= 2
+
+
+def test_unknown_names_after_site_words_that_need_the_article():
+    got = resolved("غارات على مطار التيفور العسكري في ريف حمص")
+    assert "التيفور" in got and got["التيفور"].place.country_code == "SY" and "التيفور العسكري" not in got
+    got = resolved("يواصلون اعتصامهم قرب موقع البرجسية النفطي في البصرة")
+    assert where(got["البرجسية"])[2:] == ("IQ", 2)
+    # a foreign name without the article, a frequent word and the site word with the article open no name
+    assert set(resolved("هبطت الطائرة في مطار هيثرو في لندن")) == {"لندن"}
+    assert set(resolved("وقع انفجار في موقع الحادث في بغداد")) == {"بغداد"}
+    assert set(resolved("أعلنت مديرية الأمن في عدن")) == {"عدن"}
+    assert set(resolved("وصلت الطائرة إلى المطار الدولي في عدن")) == {"عدن"}
+
+
+def test_names_after_a_capture_word_and_in_its_list():
+    got = resolved("تمكنت القوات من تحرير السرداح والمجروب والمعاين في مديرية حرض بمحافظة حجة")
+    assert all(got[n].place.name_en == "Harad District" for n in ("السرداح", "المجروب", "المعاين"))
+    assert set(resolved("طالبت بتحرير الأسرى في صنعاء")) == {"صنعاء"}
+
+
+def test_lam_before_a_village_word_opens_the_name():
+    got = resolved("وأفاد رئيس المجلس البلدي لقرية سديرة جنوب الشرقاط أن المشيعين وصلوا")
+    assert got["سديرة"].place.country_code == "IQ" and got["سديرة"].geo_precision == 2
+    assert "القضاء" not in resolved("أحيل للقضاء العسكري في بغداد")
+
+
+def test_a_name_head_keeps_the_next_word_and_a_hashtag_name_is_one_name():
+    got = resolved("قصفت الطائرات مواقع في منطقة بني معين بمديرية رازح")
+    assert "بني معين" in got and got["بني معين"].place.country_code == "YE"
+    got = resolved("قصف قرى عبد الله الحطام وقرى السيد مصطفى شرقي جلولاء")
+    assert "عبد الله الحطام" in got
+    got = resolved("اشتباكات بين الحوثيين وأهالي منطقة #بني_سويد بمحافظة ذمار")
+    assert "بني_سويد" in got and got["بني_سويد"].place.country_code == "YE" and "سويد" not in got
+    assert resolved("مظاهرة تحت شعار معا ضد #الهجمات_التركية_على_عفرين")["عفرين"].place.country_code == "SY"
+
+
+def test_a_border_fence_is_no_name():
+    assert set(resolved("يسود التوتر منطقة السياج الحدودي بين غزة وإسرائيل")) <= {"غزة", "إسرائيل"}

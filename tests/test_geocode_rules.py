@@ -171,3 +171,11 @@ def test_a_site_word_makes_any_place_abroad_a_homonym():
 def test_bare_kuwait_is_the_state_kuwait_city_the_city():
     assert resolved("رحلوا إلى الكويت عن طريق معبر سفوان")["الكويت"] == ("Kuwait", "country", "KW")
     assert resolved("وصل إلى مدينة الكويت").popitem()[1][1] == "populated"
+
+
+def test_a_country_adjective_is_no_place_but_the_countrys_name_is():
+    assert "السورية" not in resolved("قالت الحكومة السورية إن القصف استهدف دوما")
+    assert "السورية" not in resolved("شن الطيران ضربات داخل الأراضي السورية")
+    assert resolved("قالت السعودية إن الحوثيين أطلقوا صاروخا")["السعودية"][2] == "SA"
+    assert resolved("حملة ضد الجمهورية العربية السورية")["الجمهورية العربية السورية"] == ("Syria", "country", "SY")
+    assert resolved("قصفت الطائرات مواقع في سورية")["سورية"][2] == "SY"

@@ -21,7 +21,7 @@ from importlib import resources
 import yaml
 
 from rasd.recognise.lexicon import PhraseLexicon, phrase_key
-from rasd.text.normalise import NormalisedText, normalise
+from rasd.text.normalise import NormalisedText, fold, normalise
 from rasd.text.tokens import clitic_readings, tokenize
 
 LEVELS = ("country", "admin1", "admin2", "admin3", "populated", "site")
@@ -250,6 +250,16 @@ class Gazetteer:
                 break
             best = unit
         return best
+
+    def is_country_adjective(self, name: str, places) -> bool:
+        """True when ``name`` is a country's nisba adjective (``country_adjectives``) that the lexicon matched as
+        the country by dropping its article: "الحكومة السورية", "الأراضي السورية" ("السورية" is ال + "سورية", an
+        alias of Syria) describe something Syrian and name no place. "السعودية", the country's own name, stays."""
+        if _key(name) not in self._rules.country_adjectives or not places \
+                or any(p.level != "country" for p in places):
+            return False
+        surface = fold(name.strip())        # with its article: "السوريه", not the key "سوريه"
+        return all(surface not in {fold(p.name_ar), *(fold(a) for a in p.aliases_ar)} for p in places)
 
     def is_ambiguous_common_word(self, name: str) -> bool:
         """True for names that are also everyday words (or too short to trust) and so need a place-type word

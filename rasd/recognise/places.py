@@ -23,7 +23,7 @@ UNKNOWN_NAME_MAX_TOKENS = 2
 
 @dataclass(frozen=True, slots=True)
 class ContextWord:
-    role: str        # type | rural | direction | site
+    role: str        # type | rural | direction | site | capture
     value: str       # the level, the bearing, or the site word
 
 
@@ -57,6 +57,8 @@ def context_lexicon() -> PhraseLexicon[ContextWord]:
             lex.add(w, ContextWord("direction", bearing))
     for w in data["sites"]:
         lex.add(w, ContextWord("site", w))
+    for w in data.get("capture_words") or ():
+        lex.add(w, ContextWord("capture", w))       # opens names only ("تحرير السرداح"); says nothing of a place
     return lex
 
 
@@ -73,6 +75,7 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
     # also a frequent news word): kept when a sure place in the text lies in the same governorate
     deferred: list[tuple[Any, Mention]] = []
     self_typed = {m.token_start: m for m in ctx_matches if m.token_end - m.token_start == 1}
+    ctx_starts_all = {m.token_start for m in ctx_matches}
     for m in place_matches:
         typed = rural = direction = site = None
         start = m.start
@@ -91,11 +94,19 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
             start = c.start
             j = c.token_start
         name = norm.original[m.start:m.end]
+        if m.token_end - m.token_start == 1 and fold(name) in _name_heads() and m.token_end < len(tokens) \
+                and m.token_end not in ctx_starts_all and _looks_like_name_part(tokens[m.token_end].text) \
+                and not norm.text[tokens[m.token_start].end:tokens[m.token_end].start].strip(_NAME_GAP):
+            continue      # "منطقة بني معين", "#بني_سويد": the head of a longer name, not a place called "بني"
+        if m.token_start > 0 and tokens[m.token_start - 1].text in _name_heads() \
+                and norm.text[tokens[m.token_start - 1].end:tokens[m.token_start].start] == "_":
+            continue      # "#بني_سويد" is not Sweden: the tail of a hashtag name ("#الهجمات_على_عفرين" stays)
         glued = norm.span_to_original(tokens[m.token_start].start, tokens[m.token_start].end)[0] != m.start
         # a place-type word rescues a name that is also a common word ("ناحية العظيم"), a site word
         # ("سجن بالبلاد") or a clitic between them does not
         rescued = bool(typed or rural or direction) and not glued
         if fold(name) in _not_places() or _descriptive(norm, tokens, m) or \
+                gazetteer.is_country_adjective(name, m.payloads) or \
                 (fold(name).startswith("ل") and "ا" + fold(name) in _not_places()):   # "للعاصمة" matched as "لعاصمة"
             continue
         big = any(p.population >= _common_word_min_population() and p.country_code in focus_countries()
@@ -129,26 +140,41 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
     out = _type_coordinated(norm.original, out)
     # Names after a village/camp word that the gazetteer does not hold ("قرى الطالعة وأم الكرامي"): kept by name.
     openers = unknown_name_openers()
+    site_openers = _site_name_openers()
     ctx_starts = {c.token_start for c in ctx_matches}
     opener_used = False
     for c in ctx_matches:
         opener_tok = c.token_end - 1
-        if fold(norm.original[c.start:c.end]).split()[-1] not in openers:
+        opener = fold(norm.original[c.start:c.end]).split()[-1]
+        strict = opener in site_openers
+        if opener not in openers and not strict:
             continue
+        first = tokens[c.token_start].text
         if norm.span_to_original(tokens[c.token_start].start, tokens[c.token_start].end)[0] != c.start \
-                and not tokens[c.token_start].text.startswith(("و", "ف", "ب", "ال")):
-            continue      # "للقضاء": a clitic other than و/ف/ب on the type word: not a place-type use
+                and not first.startswith(("و", "ف", "ب", "ال")) \
+                and not (first.startswith("ل") and not first.startswith("لل")):
+            continue      # "للقضاء": ال, or a clitic other than و/ف/ب/ل, on the type word: not a place-type use
+        if strict and _definite(first):
+            continue      # "المطار الدولي": the site word with the article names no site after it
+        # a front, mountain or site word (not a unit word) marks the name as a local feature: a place abroad of
+        # that name is a homonym ("جبهة المفرق" in Ta'izz is not Mafraq, Jordan)
+        feature = opener if opener in _feature_words() else None
         k = opener_tok + 1
         while k < len(tokens) and k not in covered:
-            if norm.text[tokens[k - 1].end:tokens[k].start].strip():
-                break     # punctuation: no name follows
+            if norm.text[tokens[k - 1].end:tokens[k].start].strip(_NAME_GAP):
+                break     # punctuation: no name follows ("منطقة #بني_سويد": a hashtag is no punctuation)
+            head = tokens[k].text[1 if k > opener_tok + 1 else 0:] in _name_heads()
             n = 1
-            while n < UNKNOWN_NAME_MAX_TOKENS and k + n < len(tokens) and k + n not in covered \
+            while n < (UNKNOWN_NAME_MAX_TOKENS + 1 if head else UNKNOWN_NAME_MAX_TOKENS) and k + n < len(tokens) \
+                    and k + n not in covered \
                     and k + n not in ctx_starts and _looks_like_name_part(tokens[k + n].text) \
                     and not tokens[k + n].text.startswith("و") \
-                    and (tokens[k + n].text.startswith("ال") or not _is_common_surface_word(tokens[k + n].text)) \
-                    and not norm.text[tokens[k + n - 1].end:tokens[k + n].start].strip():
-                n += 1      # "أم الكرامي", "تاج الهرم"; not "الملاحيظ شمال", "النصرة مواقع"
+                    and ((head and n == 1) or tokens[k + n].text.startswith("ال")
+                         or not _is_common_surface_word(tokens[k + n].text)) \
+                    and not (strict and _is_common_surface_word(_bare(tokens[k + n].text))) \
+                    and not norm.text[tokens[k + n - 1].end:tokens[k + n].start].strip(_NAME_GAP):
+                n += 1      # "أم الكرامي", "تاج الهرم", "بني معين", "عبد الله الحطام"; not "الملاحيظ شمال",
+                # "النصرة مواقع", "التيفور العسكري"
             word = tokens[k].text
             if word[1 if k > opener_tok + 1 else 0:] in not_names():
                 break       # "جبهة النصرة", "جبهات القتال": no place name follows
@@ -157,6 +183,9 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
             if (n == 1 and ((k == opener_tok + 1 and word.startswith("و")) or common)) \
                     or (k > opener_tok + 1 and common):
                 break       # "تلة وفرضوا", "منطقة تضم", "حي سكني", "جبل الظهر وقطعت الإمدادات": a word, not a name
+            if strict and (not bare.startswith("ال") or _is_common_surface_word(bare[2:]) or len(bare) < 5
+                           or not _has_article(norm, tokens[k], len(word) - len(bare))):
+                break       # "مطار هيثرو" (abroad), "موقع الحادث", "قاعدة عسكرية", "موقع إلكتروني": no local name
             if k > opener_tok + 1:              # "وأم الكرامي": a second village joined by و
                 if not word.startswith("و") or len(word) < 3:
                     break
@@ -169,7 +198,8 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
             name = norm.original[s_:e_]
             # a name the gazetteer holds but withholds as a common word ("مخيم جنين"): the opener vouches for it
             known = tuple(p for p in gazetteer.lookup(name) if p.level in ("populated", "site", "admin3", "admin2"))
-            out.append(Mention(s_, e_, "PLACE", name, PlaceRef(name, known, "populated", False, None, None, c.start)))
+            out.append(Mention(s_, e_, "PLACE", name, PlaceRef(name, known, "populated", False, None, feature,
+                                                               c.start)))
             k += n
         opener_used = True
     if opener_used:       # one stable sort after the loop, not one per opener (quadratic on long articles, B3)
@@ -295,6 +325,39 @@ def unknown_name_openers() -> frozenset[str]:
     return frozenset(fold(w) for w in data["unknown_name_openers"])
 
 
+_NAME_GAP = " \t\u00a0#_"      # between an opener and a name, or inside one: spaces, a hashtag, "_" ("#بني_سويد")
+
+
+def _definite(word: str) -> bool:
+    """The word carries the article, after any و/ف/ب clitic ("المطار", "وبالمطار")."""
+    return word.lstrip("وفب").startswith("ال") or word.startswith("ال")
+
+
+def _has_article(norm: NormalisedText, token: Token, lead: int) -> bool:
+    """The word (after ``lead`` clitic letters) opens with the article as written: "البرجسية", not the folded
+    hamza of "إلكتروني"."""
+    s, _ = norm.span_to_original(token.start + lead, token.end)
+    return norm.original[s:s + 2] == "ال"
+
+
+def _bare(word: str) -> str:
+    return word[2:] if word.startswith("ال") else word
+
+
+@cache
+def _site_name_openers() -> frozenset[str]:
+    return frozenset(fold(w) for w in read_yaml("rasd.recognise.data", "place_context.yaml").get("strict_name_openers") or ())
+
+
+@cache
+def _feature_words() -> frozenset[str]:
+    """Site words that are no unit type word ("جبهة", "جبل", "مطار"; not "مخيم", "حي"): what they open is a local
+    feature, never a town abroad."""
+    data = read_yaml("rasd.recognise.data", "place_context.yaml")
+    units = {fold(w) for ws in data["types"].values() for w in ws}
+    return frozenset(fold(w) for w in data["sites"]) - units
+
+
 @cache
 def _name_heads() -> frozenset[str]:
     return frozenset(fold(w) for w in read_yaml("rasd.recognise.data", "place_context.yaml").get("name_heads") or ())
@@ -316,9 +379,14 @@ def could_be_unknown_place(name: str) -> bool:
     word caught: not a kind word ("المدينة"), not a word that never names ("الغربية"), and not a frequent news
     word without the article ("تضم", "سكني")."""
     key = fold(name.strip())
-    if not key or is_place_word(name) or key in not_names():
-        return False
+    if not key or is_place_word(name) or key in not_names() or key.split()[0] in not_names():
+        return False          # also a tagger's span that opens with such a word ("السياج الحدودي")
     return " " in key or key.startswith("ال") or not _is_common_surface_word(key)
+
+
+def is_common_noun(name: str) -> bool:
+    """One of ``not_places``: a word the gazetteer holds as a name that the news uses as a noun ("العاصمة")."""
+    return fold(name.strip()) in _not_places()
 
 
 def is_place_word(name: str) -> bool:
