@@ -203,3 +203,13 @@ def test_a_name_head_keeps_the_next_word_and_a_hashtag_name_is_one_name():
 
 def test_a_border_fence_is_no_name():
     assert set(resolved("يسود التوتر منطقة السياج الحدودي بين غزة وإسرائيل")) <= {"غزة", "إسرائيل"}
+
+
+def test_a_governorate_opening_a_line_starts_a_section_for_the_fallback():
+    text = ("قصفت الطائرات مواقع في جبهة حرض بمحافظة حجة.\nوتقدمت القوات في مديرية حرض ومدينة حرض بحجة.\n"
+            "وفي محافظة الجوف، حررت القوات مواقع جديدة.\nوتواصل القوات التقدم لاستكمال تحرير جبل القاهرة الاستراتيجي.")
+    assert where(resolved(text)["القاهرة"]) == ("Al Jawf", "admin1", "YE", 3)
+    # a governorate named inside a line opens no section: the article's dominant governorate stays
+    text = ("قصفت الطائرات مواقع في جبهة حرض بمحافظة حجة.\nوتقدمت القوات في مديرية حرض ومدينة حرض بحجة.\n"
+            "ووقعت اشتباكات في منطقة آنس التابعة لمحافظة ذمار.\nواستهدفت الطائرات منصات في مزارع منطقة الجر.")
+    assert where(resolved(text)["الجر"])[:3] == ("Hajjah", "admin1", "YE")

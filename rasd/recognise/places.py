@@ -147,14 +147,15 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
         opener_tok = c.token_end - 1
         opener = fold(norm.original[c.start:c.end]).split()[-1]
         strict = opener in site_openers
-        if opener not in openers and not strict:
+        unit = opener in _unit_name_openers()
+        if opener not in openers and not strict and not unit:
             continue
         first = tokens[c.token_start].text
         if norm.span_to_original(tokens[c.token_start].start, tokens[c.token_start].end)[0] != c.start \
                 and not first.startswith(("و", "ف", "ب", "ال")) \
                 and not (first.startswith("ل") and not first.startswith("لل")):
             continue      # "للقضاء": ال, or a clitic other than و/ف/ب/ل, on the type word: not a place-type use
-        if strict and _definite(first):
+        if (strict or unit) and _definite(first):
             continue      # "المطار الدولي": the site word with the article names no site after it
         # a front, mountain or site word (not a unit word) marks the name as a local feature: a place abroad of
         # that name is a homonym ("جبهة المفرق" in Ta'izz is not Mafraq, Jordan)
@@ -171,7 +172,7 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
                     and not tokens[k + n].text.startswith("و") \
                     and ((head and n == 1) or tokens[k + n].text.startswith("ال")
                          or not _is_common_surface_word(tokens[k + n].text)) \
-                    and not (strict and _is_common_surface_word(_bare(tokens[k + n].text))) \
+                    and not ((strict or unit) and _is_common_surface_word(_bare(tokens[k + n].text))) \
                     and not norm.text[tokens[k + n - 1].end:tokens[k + n].start].strip(_NAME_GAP):
                 n += 1      # "أم الكرامي", "تاج الهرم", "بني معين", "عبد الله الحطام"; not "الملاحيظ شمال",
                 # "النصرة مواقع", "التيفور العسكري"
@@ -186,6 +187,8 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
             if strict and (not bare.startswith("ال") or _is_common_surface_word(bare[2:]) or len(bare) < 5
                            or not _has_article(norm, tokens[k], len(word) - len(bare))):
                 break       # "مطار هيثرو" (abroad), "موقع الحادث", "قاعدة عسكرية", "موقع إلكتروني": no local name
+            if unit and (_is_common_surface_word(_bare(bare)) or len(_bare(bare)) < 3):
+                break       # "مديرية الأمن", "مديرية التربية": an office, not a district
             if k > opener_tok + 1:              # "وأم الكرامي": a second village joined by و
                 if not word.startswith("و") or len(word) < 3:
                     break
@@ -347,6 +350,11 @@ def _bare(word: str) -> str:
 @cache
 def _site_name_openers() -> frozenset[str]:
     return frozenset(fold(w) for w in read_yaml("rasd.recognise.data", "place_context.yaml").get("strict_name_openers") or ())
+
+
+@cache
+def _unit_name_openers() -> frozenset[str]:
+    return frozenset(fold(w) for w in read_yaml("rasd.recognise.data", "place_context.yaml").get("unit_name_openers") or ())
 
 
 @cache

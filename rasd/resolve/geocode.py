@@ -6,6 +6,7 @@ villages kept by name); "ريف X" becomes X's governorate; "غربي X" keeps X
 """
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter
@@ -17,6 +18,7 @@ from rasd.model import Mention
 LEVEL_RANK = {"site": 0, "populated": 0, "admin3": 1, "admin2": 2, "admin1": 3, "country": 4}
 SAME_PLACE_KM = 20.0
 BARE_CITY_MIN_POPULATION = 50000
+SECTION_OPENING_CHARS = 20     # "وفي محافظة الجوف، حررت …": a governorate that opens its line
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +47,7 @@ class PlaceContext:
     names_by_country: dict | None = None       # country → folded place names (and "actor:…") pointing to it
     mentions: tuple[Mention, ...] = ()         # the article's place mentions, in text order (anchors)
     text: str = ""                             # the article text (sentence ends between a name and its anchor)
+    section_openers: tuple[Mention, ...] = ()  # typed governorates that open their line ("وفي محافظة الجوف، …")
 
 
 def article_context(an: Analysis) -> PlaceContext:
@@ -68,7 +71,11 @@ def article_context(an: Analysis) -> PlaceContext:
         if cc and len(cc) == 2:
             countries[cc] += 1
             names.setdefault(cc, set()).add("actor:" + m.text)
-    return PlaceContext(countries, admin1, place_countries, names, tuple(an.places), an.article.text)
+    text = an.article.text
+    openers = tuple(m for m in an.places if m.value.typed_level == "admin1" and m.value.known
+                    and (m.start <= SECTION_OPENING_CHARS
+                         or "\n" in text[m.start - SECTION_OPENING_CHARS - 1:m.start]))
+    return PlaceContext(countries, admin1, place_countries, names, tuple(an.places), text, openers)
 
 
 HOMONYM_MAX_POPULATION = 50000
@@ -240,7 +247,7 @@ def _fallback(gazetteer, unknown: list[Mention], ctx: PlaceContext) -> ResolvedP
         precision = 3 if place.level == "admin1" else 2
         wprec = max(2, where_prec(place))
         return ResolvedPlace(place, mention, precision, wprec, "، ".join(names + (mention.text,)), names)
-    unit = _dominant_governorate(gazetteer, ctx, unknown)
+    unit = _section_governorate(gazetteer, ctx, first) or _dominant_governorate(gazetteer, ctx, unknown)
     if unit is None:
         return None
     return ResolvedPlace(unit, None, 3, max(4, where_prec(unit)), "، ".join(names), names)
@@ -294,6 +301,22 @@ def _anchor_in_sentence(gazetteer, m: Mention, ctx: PlaceContext):
                 p = gazetteer.admin_unit(p.country_code, p.admin1) or p
             return p, k
     return None
+
+
+def _section_governorate(gazetteer, ctx: PlaceContext, m: Mention):
+    """The governorate a line opening with it last named before the mention ("وفي محافظة الجوف، …"): a report
+    on two fronts turns to the second that way, so "جبل القاهرة" two lines after "وفي محافظة الجوف" is in Al Jawf,
+    not in the Hajjah of the first lines. A governorate named inside a line ("التابعة لمحافظة ذمار") opens no
+    section: a name after it may still belong to the article's main front."""
+    i = bisect.bisect_right([k.end for k in ctx.section_openers], m.start)
+    if i == 0:
+        return None
+    k = ctx.section_openers[i - 1]
+    p = _pick(gazetteer, k.value, ctx)
+    if p is None or p.level != "admin1":
+        return None
+    countries = (ctx.place_countries or ctx.countries).most_common(1)
+    return p if not countries or countries[0][0] == p.country_code else None
 
 
 def _dominant_governorate(gazetteer, ctx: PlaceContext, unknown: list[Mention]):
