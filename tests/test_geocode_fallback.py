@@ -213,3 +213,11 @@ def test_a_governorate_opening_a_line_starts_a_section_for_the_fallback():
     text = ("قصفت الطائرات مواقع في جبهة حرض بمحافظة حجة.\nوتقدمت القوات في مديرية حرض ومدينة حرض بحجة.\n"
             "ووقعت اشتباكات في منطقة آنس التابعة لمحافظة ذمار.\nواستهدفت الطائرات منصات في مزارع منطقة الجر.")
     assert where(resolved(text)["الجر"])[:3] == ("Hajjah", "admin1", "YE")
+
+
+def test_a_second_opener_after_an_opener_takes_the_name_and_adjectives_end_it():
+    got = resolved("سيطرت قوات الشرعية على منطقة وجبال كهبوب الاستراتيجية بأطراف مديرية المضاربة شمال لحج")
+    assert "كهبوب" in got and "وجبال كهبوب" not in got and "كهبوب الاستراتيجية" not in got
+    assert resolved("بالإضافة إلى جبهة المفرق، المؤدية إلى محافظة تعز")["المفرق"].place.country_code == "YE"
+    assert set(resolved("وصلوا إلى درنة، وهي ميناء على البحر المتوسط")).isdisjoint({"البحر المتوسط"}) or \
+        resolved("وصلوا إلى درنة، وهي ميناء على البحر المتوسط")["البحر المتوسط"] is None

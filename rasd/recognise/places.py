@@ -177,8 +177,9 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
                 n += 1      # "أم الكرامي", "تاج الهرم", "بني معين", "عبد الله الحطام"; not "الملاحيظ شمال",
                 # "النصرة مواقع", "التيفور العسكري"
             word = tokens[k].text
-            if word[1 if k > opener_tok + 1 else 0:] in not_names():
-                break       # "جبهة النصرة", "جبهات القتال": no place name follows
+            if word[1 if k > opener_tok + 1 else 0:] in not_names() or (k == opener_tok + 1 and k in ctx_starts and not _definite(word)):
+                break       # "جبهة النصرة", "جبهات القتال": no place name follows; "منطقة وجبال كهبوب": the
+                # next opener takes the name
             bare = word[1:] if k > opener_tok + 1 else word
             common = not bare.startswith("ال") and _is_common_surface_word(bare) and bare not in _name_heads()
             if (n == 1 and ((k == opener_tok + 1 and word.startswith("و")) or common)) \
