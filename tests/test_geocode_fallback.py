@@ -221,3 +221,10 @@ def test_a_second_opener_after_an_opener_takes_the_name_and_adjectives_end_it():
     assert resolved("بالإضافة إلى جبهة المفرق، المؤدية إلى محافظة تعز")["المفرق"].place.country_code == "YE"
     assert set(resolved("وصلوا إلى درنة، وهي ميناء على البحر المتوسط")).isdisjoint({"البحر المتوسط"}) or \
         resolved("وصلوا إلى درنة، وهي ميناء على البحر المتوسط")["البحر المتوسط"] is None
+
+
+def test_a_frequent_name_after_a_village_word_but_no_adjective_or_verb():
+    got = resolved("ينص الاتفاق على إخراج قاطني بلدتي كفريا والفوعة المواليتين لقوات النظام في ريف إدلب")
+    assert where(got["كفريا"])[:3] == where(got["الفوعة"])[:3] == ("Idlib", "admin1", "SY")
+    got = resolved("سيطر الجيش على بلدة تقع شمال حماة، ودخل قرية صغيرة قرب حلب، وبلدات جنوبية في ريف حلب")
+    assert all(got.get(w) is None for w in ("تقع", "صغيرة", "جنوبية"))

@@ -142,6 +142,9 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
     openers = unknown_name_openers()
     site_openers = _site_name_openers()
     ctx_starts = {c.token_start for c in ctx_matches}
+    # context words behind a clitic ("وجبال"): one right after an opener starts a second phrase, not a name
+    ctx_glued = {c.token_start for c in ctx_matches
+                 if norm.span_to_original(tokens[c.token_start].start, tokens[c.token_start].end)[0] != c.start}
     opener_used = False
     for c in ctx_matches:
         opener_tok = c.token_end - 1
@@ -173,15 +176,18 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
                     and ((head and n == 1) or tokens[k + n].text.startswith("ال")
                          or not _is_common_surface_word(tokens[k + n].text)) \
                     and not ((strict or unit) and _is_common_surface_word(_bare(tokens[k + n].text))) \
+                    and not tokens[k + n].text.endswith(_adjective_endings()) \
                     and not norm.text[tokens[k + n - 1].end:tokens[k + n].start].strip(_NAME_GAP):
                 n += 1      # "أم الكرامي", "تاج الهرم", "بني معين", "عبد الله الحطام"; not "الملاحيظ شمال",
-                # "النصرة مواقع", "التيفور العسكري"
+                # "النصرة مواقع", "التيفور العسكري", "الفوعة المواليتين"
             word = tokens[k].text
-            if word[1 if k > opener_tok + 1 else 0:] in not_names() or (k == opener_tok + 1 and k in ctx_starts and not _definite(word)):
+            if word[1 if k > opener_tok + 1 else 0:] in not_names() or (k == opener_tok + 1 and k in ctx_glued):
                 break       # "جبهة النصرة", "جبهات القتال": no place name follows; "منطقة وجبال كهبوب": the
                 # next opener takes the name
             bare = word[1:] if k > opener_tok + 1 else word
             common = not bare.startswith("ال") and _is_common_surface_word(bare) and bare not in _name_heads()
+            if common and opener in _village_openers() and k not in ctx_starts and name_shaped(bare):
+                common = False      # "بلدتي كفريا والفوعة": a frequent name after a village word
             if (n == 1 and ((k == opener_tok + 1 and word.startswith("و")) or common)) \
                     or (k > opener_tok + 1 and common):
                 break       # "تلة وفرضوا", "منطقة تضم", "حي سكني", "جبل الظهر وقطعت الإمدادات": a word, not a name
@@ -351,6 +357,37 @@ def _bare(word: str) -> str:
 @cache
 def _site_name_openers() -> frozenset[str]:
     return frozenset(fold(w) for w in read_yaml("rasd.recognise.data", "place_context.yaml").get("strict_name_openers") or ())
+
+
+@cache
+def _village_openers() -> frozenset[str]:
+    return frozenset(fold(w) for w in read_yaml("rasd.recognise.data", "place_context.yaml").get("village_openers") or ())
+
+
+def vouching_unit_words() -> frozenset[str]:
+    """Village and district words ("بلدتي", "قرى", "مديرية") that vouch for a short or frequent name right after
+    them ("بلدتي كفريا"): folded."""
+    return _village_openers() | _unit_name_openers()
+
+
+@cache
+def _village_word_shapes() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    shapes = read_yaml("rasd.recognise.data", "place_context.yaml").get("village_word_not_name") or {}
+    return tuple(fold(w) for w in shapes.get("endings") or ()), tuple(fold(w) for w in shapes.get("prefixes") or ())
+
+
+@cache
+def _adjective_endings() -> tuple[str, ...]:
+    """Endings of dual and plural adjectives that end a two-word name ("الفوعة المواليتين")."""
+    shapes = read_yaml("rasd.recognise.data", "place_context.yaml").get("village_word_not_name") or {}
+    return tuple(fold(w) for w in shapes.get("second_word_endings") or ())
+
+
+def name_shaped(word: str) -> bool:
+    """Not shaped like an adjective ("صغيرة") or a verb ("تقع", "يسيطر"): a frequent word after a village word
+    may then be the village's name."""
+    endings, prefixes = _village_word_shapes()
+    return not word.endswith(endings) and not word.startswith(prefixes) and word not in not_names()
 
 
 @cache

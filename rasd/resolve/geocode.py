@@ -266,7 +266,11 @@ def _after_unit_word(text: str, m: Mention) -> bool:
     if not before or not text[:m.start].endswith((" ", "\u00a0")):
         return False
     word = fold(before[-1])
-    return word in UNIT_WORDS or (word[:1] in "وبف" and word[1:] in UNIT_WORDS)
+    from rasd.recognise.places import name_shaped, vouching_unit_words
+    units = UNIT_WORDS | vouching_unit_words()
+    if word not in units and not (word[:1] in "وبفل" and word[1:] in units):
+        return False
+    return word in UNIT_WORDS or word[1:] in UNIT_WORDS or name_shaped(fold(m.value.name))   # not "بلدات جنوبية"
 
 
 def _anchor_in_sentence(gazetteer, m: Mention, ctx: PlaceContext):
