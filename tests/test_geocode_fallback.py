@@ -228,3 +228,9 @@ def test_a_frequent_name_after_a_village_word_but_no_adjective_or_verb():
     assert where(got["كفريا"])[:3] == where(got["الفوعة"])[:3] == ("Idlib", "admin1", "SY")
     got = resolved("سيطر الجيش على بلدة تقع شمال حماة، ودخل قرية صغيرة قرب حلب، وبلدات جنوبية في ريف حلب")
     assert all(got.get(w) is None for w in ("تقع", "صغيرة", "جنوبية"))
+
+
+def test_a_plain_word_opens_a_name_even_in_a_hashtag():
+    got = resolved("غارات على منطقة #قاع_الحقل في مديرية جهران بمحافظة #ذمار")
+    assert got["الحقل"].place.country_code == "YE" and got["الحقل"].geo_precision == 2
+    assert set(resolved("غرقت السفينة في قاع البحر قرب عدن")) == {"عدن"}

@@ -233,10 +233,10 @@ def _fallback(gazetteer, unknown: list[Mention], ctx: PlaceContext) -> ResolvedP
     before it in the sentence, else the article's clearly dominant governorate (precision 3)."""
     from rasd.kb.gazetteer import where_prec
     from rasd.recognise.places import could_be_unknown_place, is_common_noun, is_place_word
-    # a front or site word before it vouches for a name that is also a kind word ("جبهة المفرق", a junction front)
+    # a front or site word before it vouches for a name that is also a kind word ("جبهة المفرق", a junction front;
+    # "#قاع_الحقل")
     unknown = [m for m in unknown if could_be_unknown_place(m.value.name) or _after_unit_word(ctx.text, m)
-               or (m.value.site and m.value.known and is_place_word(m.value.name)
-                   and not is_common_noun(m.value.name))]
+               or (m.value.site and is_place_word(m.value.name) and not is_common_noun(m.value.name))]
     if not unknown:
         return None           # "المدينة", "الأحياء الغربية", "منطقة تضم": words, not an unknown place
     first = unknown[0]
