@@ -179,3 +179,8 @@ def test_a_country_adjective_is_no_place_but_the_countrys_name_is():
     assert resolved("قالت السعودية إن الحوثيين أطلقوا صاروخا")["السعودية"][2] == "SA"
     assert resolved("حملة ضد الجمهورية العربية السورية")["الجمهورية العربية السورية"] == ("Syria", "country", "SY")
     assert resolved("قصفت الطائرات مواقع في سورية")["سورية"][2] == "SY"
+
+
+def test_a_short_common_word_name_after_a_front_word_next_to_its_governorate():
+    got = resolved("تمكنت القوات من تحرير عدة مواقع استراتيجية في جبهة حرض بمحافظة حجة شمال غرب البلاد")
+    assert got["حرض"][2] == "YE"

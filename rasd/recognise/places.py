@@ -114,8 +114,8 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
         needs_backing = common_word = False
         if not rescued and not big and gazetteer.is_ambiguous_common_word(name):
             # a common-word name ("الجراحي") after a locative word counts only next to its governorate
-            if not _corroborated(norm, tokens, m, covered, by_size=False) or len(fold(name)) <= 3:
-                continue
+            if not _corroborated(norm, tokens, m, covered, by_size=False) or (len(fold(name)) <= 3 and not site):
+                continue      # a short one only after a site word ("جبهة حرض" next to "بمحافظة حجة")
             needs_backing = True
             common_word = True
         # a multi-word name that opens with a site or type word ("مطار صنعاء الدولي") names its own kind
