@@ -364,6 +364,7 @@ def _village_openers() -> frozenset[str]:
     return frozenset(fold(w) for w in read_yaml("rasd.recognise.data", "place_context.yaml").get("village_openers") or ())
 
 
+@cache
 def vouching_unit_words() -> frozenset[str]:
     """Village and district words ("بلدتي", "قرى", "مديرية") that vouch for a short or frequent name right after
     them ("بلدتي كفريا"): folded."""
