@@ -234,3 +234,31 @@ def test_a_plain_word_opens_a_name_even_in_a_hashtag():
     got = resolved("غارات على منطقة #قاع_الحقل في مديرية جهران بمحافظة #ذمار")
     assert got["الحقل"].place.country_code == "YE" and got["الحقل"].geo_precision == 2
     assert set(resolved("غرقت السفينة في قاع البحر قرب عدن")) == {"عدن"}
+
+
+def test_the_fallback_does_not_anchor_abroad_unless_the_text_ties_it():
+    got = resolved("قال مسؤولون إن الضربة استهدفت مطار التيفور العسكري السوري في ريف حمص. "
+                   "وقالت مصادر إن الضربة استهدفت مطار التيفور العسكري السوري وواشنطن تنفي مشاركتها في الهجوم على حمص")
+    assert got["التيفور"].place.country_code == "SY"           # not Washington, named after it
+    # tied by a locative word, a unit abroad still anchors
+    r = resolved("قتل مدنيون في دمشق وحلب. وقع انفجار في قرية الجديدة في مديرية صرواح بمأرب")["الجديدة"]
+    assert r is None or r.place.country_code == "YE"
+
+
+def test_names_in_quotes_after_an_opener():
+    r = resolved("سيطرت القوات على جبل «معرين» في مديرية حرض بمحافظة حجة")["معرين"]
+    assert r.place.country_code == "YE" and r.geo_precision == 2 and "معرين" in r.location_ar
+
+
+def test_bare_names_after_a_plural_area_word():
+    got = resolved("تقدمت القوات في مناطق الفازة والمغرس في مديرية التحيتا بالحديدة")
+    assert got["المغرس"].place.country_code == "YE" and got["الفازة"].place.country_code == "YE"
+    assert "النظام" not in resolved("سقطت قذائف في مناطق سيطرة النظام في حلب")
+
+
+def test_bare_names_listed_before_a_known_town_take_its_governorate():
+    got = resolved("نزح المدنيون من حمورية وحزة والنشابية في الغوطة الشرقية")
+    for name in ("حمورية", "حزة"):
+        assert where(got[name]) == ("Rif Dimashq", "admin1", "SY", 3) and name in got[name].location_ar
+    assert set(resolved("خرج من الاجتماع ودمشق تؤكد")) == {"دمشق"}     # a common noun is no name
+    assert set(resolved("دمرت القوات المنازل والمدارس وحلب")) == {"حلب"}  # the list must follow a list word

@@ -184,3 +184,28 @@ def test_a_country_adjective_is_no_place_but_the_countrys_name_is():
 def test_a_short_common_word_name_after_a_front_word_next_to_its_governorate():
     got = resolved("تمكنت القوات من تحرير عدة مواقع استراتيجية في جبهة حرض بمحافظة حجة شمال غرب البلاد")
     assert got["حرض"][2] == "YE"
+
+
+def test_an_indefinite_country_adjective_is_no_place():
+    # found or not, it resolves to nothing: "Syrian airports", "a Syrian military site"
+    assert resolved("دمرت الغارات مطارات سورية عدة في حمص").get("سورية") is None
+    assert resolved("قصفت القوات موقعا عسكريا سوريا قرب دمشق").get("سوريا") is None
+    # the country after a particle, a definite word or with a clitic
+    assert resolved("وصل إلى سوريا وفد روسي")["سوريا"][2] == "SY"
+    assert resolved("زار الرئيس سورية")["سورية"][2] == "SY"
+    assert resolved("الحرب في سورية مستمرة")["سورية"][2] == "SY"
+
+
+def test_words_that_are_no_place():
+    assert set(resolved("جاء ذلك على لسان المتحدث باسم الجيش في دمشق")) == {"دمشق"}     # not Ulsan
+    assert set(resolved("انفجرت عبوة داخله في حلب")) == {"حلب"}                        # not Dakhla
+    assert set(resolved("وجهت ضربات قاهرة للحوثيين في صعدة")) == {"صعدة"}               # not Cairo
+    assert set(resolved("أعلن عن 3 مديريات جديدة في الحديدة")) == {"الحديدة"}           # not El Jadida
+    assert set(resolved("قدم ورقة بيضاء حول الوضع في إدلب")) == {"إدلب"}                # not و + رقة
+    assert resolved("دخلت القوات مدينة الرقة")["الرقة"][2] == "SY"
+    assert resolved("وصل الوفد إلى القاهرة")["القاهرة"][2] == "EG"
+
+
+def test_a_dual_front_word_types_its_names():
+    got = resolved("اشتباكات في جبهتي حرض وميدي بمحافظة حجة")
+    assert got["حرض"][2] == got["ميدي"][2] == "YE"

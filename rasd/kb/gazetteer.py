@@ -261,6 +261,19 @@ class Gazetteer:
         surface = fold(name.strip())        # with its article: "السوريه", not the key "سوريه"
         return all(surface not in {fold(p.name_ar), *(fold(a) for a in p.aliases_ar)} for p in places)
 
+    def indefinite_adjective_form(self, name: str) -> str | None:
+        """"feminine" for "سورية", "masculine" for "سوريا" (accusative), when ``name`` is the indefinite form of
+        a country adjective (``country_adjectives``, "السورية"/"السوري"); else None. Whether it is the adjective
+        or the country depends on the word before it (``rasd.recognise.places``)."""
+        surface = fold(name.strip())
+        for key in self._rules.country_adjectives:
+            stem = key[:-1] if key.endswith("ه") else key
+            if surface == stem + "ه":
+                return "feminine"
+            if surface == stem + "ا":
+                return "masculine"
+        return None
+
     def is_ambiguous_common_word(self, name: str) -> bool:
         """True for names that are also everyday words (or too short to trust) and so need a place-type word
         or their governorate nearby to count. So are names held only by GeoNames hamlets outside the home

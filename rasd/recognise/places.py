@@ -37,6 +37,7 @@ class PlaceRef:
     direction: str | None = None
     site: str | None = None
     context_start: int | None = None
+    listed: bool = False          # a bare name in a list that ends in a known town ("من حمورية وحزة والنشابية")
 
     @property
     def known(self) -> bool:
@@ -106,7 +107,7 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
         # ("سجن بالبلاد") or a clitic between them does not
         rescued = bool(typed or rural or direction) and not glued
         if fold(name) in _not_places() or _descriptive(norm, tokens, m) or \
-                gazetteer.is_country_adjective(name, m.payloads) or \
+                gazetteer.is_country_adjective(name, m.payloads) or _indefinite_adjective(norm, tokens, m, gazetteer) or \
                 (fold(name).startswith("ل") and "ا" + fold(name) in _not_places()):   # "للعاصمة" matched as "لعاصمة"
             continue
         big = any(p.population >= _common_word_min_population() and p.country_code in focus_countries()
@@ -165,8 +166,13 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
         feature = opener if opener in _feature_words() else None
         k = opener_tok + 1
         while k < len(tokens) and k not in covered:
-            if norm.text[tokens[k - 1].end:tokens[k].start].strip(_NAME_GAP):
-                break     # punctuation: no name follows ("منطقة #بني_سويد": a hashtag is no punctuation)
+            gap = norm.text[tokens[k - 1].end:tokens[k].start]
+            if gap.strip(_OPENER_GAP):
+                break     # punctuation: no name follows ("منطقة #بني_سويد": a hashtag is no punctuation;
+                # nor are quotes: "جبل «معرين»")
+            quoted = bool(gap.strip(_NAME_GAP))
+            if quoted and k in ctx_starts:
+                break     # "جبال «عقبة برم»": the quoted opener takes the name
             head = tokens[k].text[1 if k > opener_tok + 1 else 0:] in _name_heads()
             n = 1
             while n < (UNKNOWN_NAME_MAX_TOKENS + 1 if head else UNKNOWN_NAME_MAX_TOKENS) and k + n < len(tokens) \
@@ -204,6 +210,9 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
                 lead = 0
             if not (_looks_like_name_part(word[lead:]) or (n == 2 and len(word) - lead >= 2)):
                 break     # "أم الكرامي": a short first word is fine inside a two-word name
+            if quoted and any(_is_common_surface_word(_bare(t.text[lead if i == k else 0:]))
+                              for i, t in enumerate(tokens[k:k + n], start=k)):
+                break     # "منطقة «خفض التصعيد»": a quoted term, not a name
             s_, e_ = norm.span_to_original(tokens[k].start + lead, tokens[k + n - 1].end)
             name = norm.original[s_:e_]
             # a name the gazetteer holds but withholds as a common word ("مخيم جنين"): the opener vouches for it
@@ -214,7 +223,105 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
         opener_used = True
     if opener_used:       # one stable sort after the loop, not one per opener (quadratic on long articles, B3)
         out.sort(key=lambda x: x.start)
-    return out
+    return _listed_before_place(norm, tokens, out, gazetteer)
+
+
+LIST_MAX_NAMES = 4
+
+
+def _listed_before_place(norm: NormalisedText, tokens: list[Token], out: list[Mention], gazetteer) -> list[Mention]:
+    """Bare names in a list that ends in a known place: "من حمورية وحزة والنشابية" — names joined by و to a
+    town, the first right after a list word (``list_openers``: من, في, بين …), are places too, kept by name (the
+    fallback gives them the town's governorate; a name the gazetteer holds in the town's governorate is that
+    place). The list must reach a list word; a particle, a kind word, a verb-shaped word or punctuation ends it."""
+    known = [m for m in out if m.value.known and any(c.level != "country" for c in m.value.candidates)]
+    if not known:
+        return out
+    first_orig = [norm.span_to_original(t.start, t.end)[0] for t in tokens]
+    taken = [(m.start, m.end) for m in out]
+    openers = _list_openers()
+    added: list[Mention] = []
+    import bisect
+    for m in known:
+        j = bisect.bisect_right(first_orig, m.start) - 1
+        if j < 1 or first_orig[j] == m.start or not tokens[j].text.startswith("و"):
+            continue          # no و on the town: no list before it
+        names: list[int] = []
+        i = j - 1
+        reached = False
+        while i >= 0 and len(names) < LIST_MAX_NAMES:
+            if norm.text[tokens[i].end:tokens[i + 1].start].strip(" \t\u00a0"):
+                break         # punctuation: the list ends
+            word = tokens[i].text
+            if word in openers:
+                reached = bool(names)
+                break
+            lead = 1 if word.startswith("و") and len(word) >= 4 else 0
+            if not lead and names and not (i > 0 and tokens[i - 1].text in openers):
+                break         # only the first name goes without و
+            if not _list_name_shaped(word[lead:]):
+                break
+            names.append(i)
+            if not lead:
+                reached = i > 0 and tokens[i - 1].text in openers \
+                    and not norm.text[tokens[i - 1].end:tokens[i].start].strip(" \t\u00a0")
+                break
+            i -= 1
+        if not reached:
+            continue
+        units = {(c.country_code, c.admin1) for c in m.value.candidates if c.admin1}
+        for i in names:
+            lead = 1 if tokens[i].text.startswith("و") and i != names[-1] else 0
+            s_, e_ = norm.span_to_original(tokens[i].start + lead, tokens[i].end)
+            if any(a < e_ and s_ < b for a, b in taken):
+                continue
+            name = norm.original[s_:e_]
+            local = tuple(c for c in gazetteer.lookup(name) if (c.country_code, c.admin1) in units
+                          and c.level in ("populated", "site", "admin3", "admin2"))
+            added.append(Mention(s_, e_, "PLACE", name, PlaceRef(name, local, "populated", False, None, None, s_, True)))
+            taken.append((s_, e_))
+    return sorted(out + added, key=lambda x: x.start) if added else out
+
+
+def _list_name_shaped(word: str) -> bool:
+    """A word that may be a name in a list of places: letters only, no particle, kind word or common noun the
+    gazetteer holds, not shaped like a verb ("وقتلت", "ويسيطر") when written without the article."""
+    if len(word) < 3 or not word.isalpha() or word in not_names() or is_place_word(word):
+        return False
+    if word.startswith("ال"):
+        return not _is_common_surface_word(word[2:])      # not "من الاجتماع ودمشق تؤكد"
+    return not word.startswith(("ت", "ي", "ن", "ا")) and not word.endswith(("ات", "ين", "ون"))
+
+
+@cache
+def _list_openers() -> frozenset[str]:
+    return frozenset(fold(w) for w in read_yaml("rasd.recognise.data", "place_context.yaml").get("list_openers") or ())
+
+
+def _indefinite_adjective(norm: NormalisedText, tokens: list[Token], m, gazetteer) -> bool:
+    if m.token_end - m.token_start != 1 or not any(p.level == "country" for p in m.payloads):
+        return False
+    return indefinite_adjective_at(norm.original, m.start, m.end, gazetteer)
+
+
+_WORD_BEFORE = re.compile(r"(\S+)[ \t\u00a0]+$")
+
+
+def indefinite_adjective_at(text: str, start: int, end: int, gazetteer) -> bool:
+    """An indefinite country adjective spelt like the country: "مطارات سورية عدة", "قوات سورية", "موقعا عسكريا
+    سوريا" describe something Syrian. The feminine form counts after an indefinite word ending in ة or ات, the
+    accusative masculine one ("سوريا") after an indefinite nisba adjective ending in يا; not with a clitic on it
+    ("وسورية", "بسوريا") nor after punctuation or a particle ("إلى سوريا")."""
+    form = gazetteer.indefinite_adjective_form(text[start:end])
+    if form is None:
+        return False
+    prev = _WORD_BEFORE.search(text[max(0, start - 40):start])
+    if prev is None:
+        return False          # a clitic on it, punctuation before it, or the text's first word
+    word = fold(prev.group(1))
+    if not word.isalpha() or word.startswith("ال") or word in not_names():
+        return False
+    return word.endswith(("ه", "ات")) if form == "feminine" else word.endswith("يا") and len(word) > 3
 
 
 DIRECTION_ADJECTIVES = frozenset(fold(w) for w in (
@@ -336,6 +443,7 @@ def unknown_name_openers() -> frozenset[str]:
 
 
 _NAME_GAP = " \t\u00a0#_"      # between an opener and a name, or inside one: spaces, a hashtag, "_" ("#بني_سويد")
+_OPENER_GAP = _NAME_GAP + "\"'«»“”"   # before a name also quotes ("جبل «معرين»"; folded « is ")
 
 
 def _definite(word: str) -> bool:

@@ -179,12 +179,15 @@ def resolve_mentions(gazetteer, places: list[Mention], ctx: PlaceContext,
                      country_hint: str | None = None) -> ResolvedPlace | None:
     """The most specific place among ``places`` (one sentence or one event), consistent with the others."""
     from rasd.kb.gazetteer import geo_precision, where_prec
+    from rasd.recognise.places import indefinite_adjective_at
     picked: list[tuple[object, Mention]] = []
     unknown: list[Mention] = []
     for m in places:
         ref = m.value
         if not ref.known and ref.typed_level is None:
             ref = _named_by_ner(gazetteer, ref)
+            if ref.known and ctx.text and indefinite_adjective_at(ctx.text, m.start, m.end, gazetteer):
+                continue      # the tagger's "سورية" in "مطارات سورية عدة": an adjective, no place
         if not ref.known:
             unknown.append(m)
             continue
@@ -236,6 +239,7 @@ def _fallback(gazetteer, unknown: list[Mention], ctx: PlaceContext) -> ResolvedP
     # a front or site word before it vouches for a name that is also a kind word ("جبهة المفرق", a junction front;
     # "#قاع_الحقل")
     unknown = [m for m in unknown if could_be_unknown_place(m.value.name) or _after_unit_word(ctx.text, m)
+               or getattr(m.value, "listed", False)
                or (m.value.site and is_place_word(m.value.name) and not is_common_noun(m.value.name))]
     if not unknown:
         return None           # "المدينة", "الأحياء الغربية", "منطقة تضم": words, not an unknown place
@@ -244,6 +248,9 @@ def _fallback(gazetteer, unknown: list[Mention], ctx: PlaceContext) -> ResolvedP
     anchor = _anchor_in_sentence(gazetteer, first, ctx)
     if anchor is not None:
         place, mention = anchor
+        if getattr(first.value, "listed", False) and place.level not in ("admin1", "country"):
+            # "من حمورية وحزة والنشابية": listed with a town, not in it: the town's governorate
+            place = gazetteer.admin_unit(place.country_code, place.admin1) or place
         precision = 3 if place.level == "admin1" else 2
         wprec = max(2, where_prec(place))
         return ResolvedPlace(place, mention, precision, wprec, "، ".join(names + (mention.text,)), names)
@@ -289,6 +296,7 @@ def _anchor_in_sentence(gazetteer, m: Mention, ctx: PlaceContext):
                 return unit, k
     after = [k for k in ctx.mentions if k.start >= m.end and k.start - m.end <= ANCHOR_AFTER_CHARS]
     before = [k for k in reversed(ctx.mentions) if k.end <= m.start and m.start - k.end <= ANCHOR_BEFORE_CHARS]
+    home = _home_country(ctx, m)
     for group, gap in ((after, lambda k: text[m.end:k.start]), (before, lambda k: text[k.end:m.start])):
         for k in group:
             if SENTENCE_END & set(gap(k)):
@@ -301,10 +309,45 @@ def _anchor_in_sentence(gazetteer, m: Mention, ctx: PlaceContext):
             p = _pick(gazetteer, ref, ctx)
             if p is None or p.level == "country":
                 continue        # another unknown name, or only a country: no nearer unit here
+            if home and p.country_code != home and not (group is after and _tied_after(text, m, k)):
+                continue        # "مطار التيفور العسكري السوري وواشنطن تنفي": a unit abroad the text does not tie
+                # the name to is no anchor for a place in a focus-country article
             if ref.rural and p.level != "admin1":
                 p = gazetteer.admin_unit(p.country_code, p.admin1) or p
             return p, k
     return None
+
+
+TIE_WORDS = frozenset({"في", "ب", "قرب", "من", "عند", "داخل", "بمحافظه", "بمدينه", "لمحافظه", "لمدينه", "التابعه",
+                       "التابع", "بريف", "بولايه", "بمنطقه"})
+
+
+def _home_country(ctx: PlaceContext, m: Mention) -> str | None:
+    """The focus country most of the article's other place names point to (more than to any other), if any;
+    the name itself does not count ("جبهة المفرق … محافظة تعز": Mafraq, Jordan says nothing)."""
+    from rasd.recognise.places import focus_countries
+    from rasd.text.normalise import fold
+    me = fold(m.value.name)
+    counts = Counter({cc: len([n for n in names if n != me and not n.startswith("actor:")])
+                      for cc, names in (ctx.names_by_country or {}).items()})
+    top = [t for t in counts.most_common(2) if t[1]]
+    if not top or (len(top) > 1 and top[1][1] == top[0][1]):
+        return None
+    return top[0][0] if top[0][0] in focus_countries() else None
+
+
+def _tied_after(text: str, m: Mention, k: Mention) -> bool:
+    """Whether the text ties a name to the unit named right after it: nothing but its context words between
+    ("قرية X غربي Y"), a locative word ("X في Y", "X التابعة لمحافظة Y"), or a clitic ب/ل on the unit ("X بحلب")."""
+    from rasd.text.normalise import fold
+    start = k.value.context_start if getattr(k.value, "context_start", None) is not None else k.start
+    start = max(m.end, min(start, k.start))
+    gap = fold(text[m.end:start]).split()
+    if not gap:
+        return True
+    if gap[-1] in TIE_WORDS:
+        return True
+    return len(gap) == 1 and gap[0] in ("ب", "ل")
 
 
 def _section_governorate(gazetteer, ctx: PlaceContext, m: Mention):
