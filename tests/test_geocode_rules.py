@@ -202,6 +202,8 @@ def test_words_that_are_no_place():
     assert set(resolved("وجهت ضربات قاهرة للحوثيين في صعدة")) == {"صعدة"}               # not Cairo
     assert set(resolved("أعلن عن 3 مديريات جديدة في الحديدة")) == {"الحديدة"}           # not El Jadida
     assert set(resolved("قدم ورقة بيضاء حول الوضع في إدلب")) == {"إدلب"}                # not و + رقة
+    assert set(resolved("اجتاحت السيول المحافظات الجنوبية في اليمن")) == {"اليمن"}    # not Seoul, Bahrain
+    assert set(resolved("نزح الآلاف من مدن جنوبية")) == set()
     assert resolved("دخلت القوات مدينة الرقة")["الرقة"][2] == "SY"
     assert resolved("وصل الوفد إلى القاهرة")["القاهرة"][2] == "EG"
 
@@ -209,3 +211,8 @@ def test_words_that_are_no_place():
 def test_a_dual_front_word_types_its_names():
     got = resolved("اشتباكات في جبهتي حرض وميدي بمحافظة حجة")
     assert got["حرض"][2] == got["ميدي"][2] == "YE"
+
+
+def test_abi_heads_a_name():
+    got = resolved("قصفت الطائرات ضاحية أبي الفداء في مدينة حماة")
+    assert "أبي" not in got and got["أبي الفداء"][2] == "SY"      # not El Obeid, Sudan

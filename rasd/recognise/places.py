@@ -234,7 +234,9 @@ def _listed_before_place(norm: NormalisedText, tokens: list[Token], out: list[Me
     town, the first right after a list word (``list_openers``: من, في, بين …), are places too, kept by name (the
     fallback gives them the town's governorate; a name the gazetteer holds in the town's governorate is that
     place). The list must reach a list word; a particle, a kind word, a verb-shaped word or punctuation ends it."""
-    known = [m for m in out if m.value.known and any(c.level != "country" for c in m.value.candidates)]
+    focus = focus_countries()
+    known = [m for m in out if m.value.known
+             and any(c.level != "country" and c.country_code in focus for c in m.value.candidates)]
     if not known:
         return out
     first_orig = [norm.span_to_original(t.start, t.end)[0] for t in tokens]
@@ -276,8 +278,11 @@ def _listed_before_place(norm: NormalisedText, tokens: list[Token], out: list[Me
             if any(a < e_ and s_ < b for a, b in taken):
                 continue
             name = norm.original[s_:e_]
-            local = tuple(c for c in gazetteer.lookup(name) if (c.country_code, c.admin1) in units
+            found = gazetteer.lookup(name)
+            local = tuple(c for c in found if (c.country_code, c.admin1) in units
                           and c.level in ("populated", "site", "admin3", "admin2"))
+            if found and not local:
+                continue      # a name the gazetteer holds elsewhere ("بين كاليفورنيا ونيفادا"): not this list's
             added.append(Mention(s_, e_, "PLACE", name, PlaceRef(name, local, "populated", False, None, None, s_, True)))
             taken.append((s_, e_))
     return sorted(out + added, key=lambda x: x.start) if added else out
