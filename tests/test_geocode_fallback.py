@@ -262,3 +262,9 @@ def test_bare_names_listed_before_a_known_town_take_its_governorate():
         assert where(got[name]) == ("Rif Dimashq", "admin1", "SY", 3) and name in got[name].location_ar
     assert set(resolved("خرج من الاجتماع ودمشق تؤكد")) == {"دمشق"}     # a common noun is no name
     assert set(resolved("دمرت القوات المنازل والمدارس وحلب")) == {"حلب"}  # the list must follow a list word
+
+
+def test_a_definite_feminine_adjective_ends_an_unknown_name():
+    got = resolved("اشتباكات في قرية بسيرين البعيدة عن حماة")
+    assert "بسيرين" in got and "بسيرين البعيدة" not in got and got["بسيرين"].place.country_code == "SY"
+    assert "المحجة" in resolved("قتل 2 في منطقة المحجة الخاضعة لسيطرة النظام في درعا")

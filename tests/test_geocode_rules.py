@@ -216,3 +216,8 @@ def test_a_dual_front_word_types_its_names():
 def test_abi_heads_a_name():
     got = resolved("قصفت الطائرات ضاحية أبي الفداء في مدينة حماة")
     assert "أبي" not in got and got["أبي الفداء"][2] == "SY"      # not El Obeid, Sudan
+
+
+def test_the_short_name_of_a_district_after_its_type_word():
+    got = resolved("حررت القوات مواقع جديدة في مديرية برط بمحافظة الجوف")
+    assert got["مديرية برط"] == ("Bart al 'Anan", "admin2", "YE")

@@ -183,6 +183,7 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
                          or not _is_common_surface_word(tokens[k + n].text)) \
                     and not ((strict or unit) and _is_common_surface_word(_bare(tokens[k + n].text))) \
                     and not tokens[k + n].text.endswith(_adjective_endings()) \
+                    and not (not head and _definite_adjective(tokens[k + n].text)) \
                     and not norm.text[tokens[k + n - 1].end:tokens[k + n].start].strip(_NAME_GAP):
                 n += 1      # "أم الكرامي", "تاج الهرم", "بني معين", "عبد الله الحطام"; not "الملاحيظ شمال",
                 # "النصرة مواقع", "التيفور العسكري", "الفوعة المواليتين"
@@ -461,6 +462,12 @@ def _has_article(norm: NormalisedText, token: Token, lead: int) -> bool:
     hamza of "إلكتروني"."""
     s, _ = norm.span_to_original(token.start + lead, token.end)
     return norm.original[s:s + 2] == "ال"
+
+
+def _definite_adjective(word: str) -> bool:
+    """A frequent word with the article and the feminine ending after a name describes it ("قرية بسيرين
+    البعيدة", "منطقة المحجة الخاضعة"): no second word of the name."""
+    return word.startswith("ال") and word.endswith("ه") and _is_common_surface_word(word[2:])
 
 
 def _bare(word: str) -> str:
