@@ -268,3 +268,9 @@ def test_a_definite_feminine_adjective_ends_an_unknown_name():
     got = resolved("اشتباكات في قرية بسيرين البعيدة عن حماة")
     assert "بسيرين" in got and "بسيرين البعيدة" not in got and got["بسيرين"].place.country_code == "SY"
     assert "المحجة" in resolved("قتل 2 في منطقة المحجة الخاضعة لسيطرة النظام في درعا")
+
+
+def test_a_kind_word_right_after_an_opener_starts_no_name():
+    assert set(resolved("قتل جندي في منطقة جنوبي البلاد")) == set()       # a description, no fallback
+    got = resolved("قتل في منطقة جبل الأكراد في اللاذقية")
+    assert "جبل الأكراد" not in got and got["الأكراد"].place.country_code == "SY"   # one row, not two

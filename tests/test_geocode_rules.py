@@ -204,6 +204,10 @@ def test_words_that_are_no_place():
     assert set(resolved("قدم ورقة بيضاء حول الوضع في إدلب")) == {"إدلب"}                # not و + رقة
     assert set(resolved("اجتاحت السيول المحافظات الجنوبية في اليمن")) == {"اليمن"}    # not Seoul, Bahrain
     assert set(resolved("نزح الآلاف من مدن جنوبية")) == set()
+    assert set(resolved("قال إنه لن يتنازل عن شبر من أرض الجنوب السوري")) == set()       # not Surrey
+    assert set(resolved("تتواصل عمليات العبور في سيناء")) == {"سيناء"} or "العبور" not in resolved(
+        "تتواصل عمليات العبور في سيناء")                                                  # not Obour City
+    assert resolved("دخل مدينة العبور في مصر")["العبور"][2] == "EG"
     assert resolved("دخلت القوات مدينة الرقة")["الرقة"][2] == "SY"
     assert resolved("وصل الوفد إلى القاهرة")["القاهرة"][2] == "EG"
 

@@ -188,9 +188,10 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
                 n += 1      # "أم الكرامي", "تاج الهرم", "بني معين", "عبد الله الحطام"; not "الملاحيظ شمال",
                 # "النصرة مواقع", "التيفور العسكري", "الفوعة المواليتين"
             word = tokens[k].text
-            if word[1 if k > opener_tok + 1 else 0:] in not_names() or (k == opener_tok + 1 and k in ctx_glued):
-                break       # "جبهة النصرة", "جبهات القتال": no place name follows; "منطقة وجبال كهبوب": the
-                # next opener takes the name
+            if word[1 if k > opener_tok + 1 else 0:] in not_names() or \
+                    (k == opener_tok + 1 and (k in ctx_glued or word in _kind_words())):
+                break       # "جبهة النصرة", "جبهات القتال": no place name follows; "منطقة وجبال كهبوب", "منطقة
+                # جبل الأكراد": the next opener takes the name; "منطقة جنوبي البلاد": a direction, no name
             bare = word[1:] if k > opener_tok + 1 else word
             common = not bare.startswith("ال") and _is_common_surface_word(bare) and bare not in _name_heads()
             if common and opener in _village_openers() and k not in ctx_starts and name_shaped(bare):
