@@ -274,3 +274,17 @@ def test_a_kind_word_right_after_an_opener_starts_no_name():
     assert set(resolved("قتل جندي في منطقة جنوبي البلاد")) == set()       # a description, no fallback
     got = resolved("قتل في منطقة جبل الأكراد في اللاذقية")
     assert "جبل الأكراد" not in got and got["الأكراد"].place.country_code == "SY"   # one row, not two
+
+
+def test_a_name_only_the_tagger_found_gets_no_governorate_of_the_article():
+    from rasd.model import Mention
+    from rasd.recognise.places import PlaceRef
+    text = "قصف على حلب. قتلى في حلب. وقال الوزير في فرساي إن الحل قريب"
+    an = analyse(Article("t", text))
+    ctx = article_context(an)
+    s = text.index("فرساي")
+    tagged = Mention(s, s + len("فرساي"), "PLACE", "فرساي", PlaceRef("فرساي", ()))
+    assert resolve_mentions(load_gazetteer(), [tagged], ctx) is None         # not Aleppo (Versailles)
+    # after a village word it still falls back ("قرية X" is local)
+    typed = Mention(s, s + len("فرساي"), "PLACE", "فرساي", PlaceRef("فرساي", (), "populated"))
+    assert resolve_mentions(load_gazetteer(), [typed], ctx).place.admin1 == resolved("في حلب")["حلب"].place.admin1

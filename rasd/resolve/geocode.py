@@ -254,6 +254,9 @@ def _fallback(gazetteer, unknown: list[Mention], ctx: PlaceContext) -> ResolvedP
         precision = 3 if place.level == "admin1" else 2
         wprec = max(2, where_prec(place))
         return ResolvedPlace(place, mention, precision, wprec, "، ".join(names + (mention.text,)), names)
+    if all(m.value.typed_level is None and not m.value.site for m in unknown):
+        return None           # a name only the tagger found, with no unit in its sentence, is as often a place
+        # abroad ("فرساي", "سد إليسو", "جبال طوروس") as a local one: no governorate of the article for it
     unit = _section_governorate(gazetteer, ctx, first) or _dominant_governorate(gazetteer, ctx, unknown)
     if unit is None:
         return None
