@@ -250,10 +250,12 @@ def _read(path: Path) -> list[dict]:
 
 
 FRESH_FILES = ("news_fresh.tsv", "news_fresh2.tsv", "news_fresh3.tsv", "news_fresh4.tsv", "news_fresh5.tsv",
-               "news_fresh6.tsv")
+               "news_fresh6.tsv", "news_fresh7.tsv")
 # the fresh samples as judged once, before anything was fixed from them (the current state is in FRESH_FILES)
 JUDGED_ONCE = ("news_fresh3_1b11e96.tsv", "news_fresh4_0b717aa.tsv", "news_fresh5_e702e5f.tsv",
-               "news_fresh6_1abdeac.tsv")
+               "news_fresh6_1abdeac.tsv", "news_fresh7.tsv")
+# the fresh samples judged once at (near-)final code of round four: news_fresh6 at 1abdeac, news_fresh7 at 2c33743
+FINAL_CODE_ONCE = ("news_fresh6_1abdeac.tsv", "news_fresh7.tsv")
 
 
 def cmd_report(news_files: tuple[str, ...] = ("news_sample_c24b437.tsv", "news_sample.tsv") + FRESH_FILES
@@ -273,7 +275,8 @@ def cmd_report(news_files: tuple[str, ...] = ("news_sample_c24b437.tsv", "news_s
         if (OUT / name).exists():
             _report_news(name, _read(OUT / name))
     for title, files in (("all fresh samples pooled, now", FRESH_FILES),
-                         ("the samples judged once, before fixes from them, pooled", JUDGED_ONCE)):
+                         ("the samples judged once, before fixes from them, pooled", JUDGED_ONCE),
+                         ("the fresh samples judged once at (near-)final code, pooled", FINAL_CODE_ONCE)):
         fresh = [f for f in files if (OUT / f).exists()]
         if len(fresh) > 1:
             _report_news(f"{title} (" + ", ".join(fresh) + ")", [r for f in fresh for r in _read(OUT / f)])
