@@ -288,3 +288,42 @@ def test_a_name_only_the_tagger_found_gets_no_governorate_of_the_article():
     # after a village word it still falls back ("قرية X" is local)
     typed = Mention(s, s + len("فرساي"), "PLACE", "فرساي", PlaceRef("فرساي", (), "populated"))
     assert resolve_mentions(load_gazetteer(), [typed], ctx).place.admin1 == resolved("في حلب")["حلب"].place.admin1
+
+
+def test_a_target_or_destination_is_no_fallback_anchor():
+    # "باتجاه مدينة مأرب": the missiles' target does not contain the mountain they were fired from
+    r = resolved("أطلقت المليشيا صاروخا باليستيا من جبل هيلان باتجاه مدينة مأرب.")["هيلان"]
+    assert r is None or r.place.name_en != "Ma'rib"
+    # "مروراً بمنطقة X": on the way, not in the town named before it
+    got = resolved("كان في طريق عودته إلى مقر إقامته بمدينة المرج، مروراً بمنطقة سيدي خليفة حيث وقع الهجوم.")
+    assert got["سيدي خليفة"] is None or got["سيدي خليفة"].place.name_en != "Al Marj"
+    # "المؤدية إلى محافظة تعز" and "نحو تحرير مديرية كتاف" still anchor
+    assert resolved("بالإضافة إلى جبهة المفرق، المؤدية إلى محافظة تعز")["المفرق"].place.country_code == "YE"
+
+
+def test_a_name_after_a_direction_phrase_belongs_to_the_district_it_describes():
+    r = resolved("واصلت القوات تقدمها في مديرية ناطع شرق البيضاء، وحررت عدداً من المواقع في منطقة اعشار.")["اعشار"]
+    assert r.place.level == "admin2" and r.place.country_code == "YE" and r.geo_precision == 2
+    assert "اعشار" in r.location_ar
+
+
+def test_bare_lists_after_positions_and_dual_quarter_word():
+    got = resolved("سيطرت القوات على مواقع الخيامي والمشجب في مديرية حيس بالحديدة.")
+    for name in ("الخيامي", "المشجب"):
+        assert got[name].place.level == "admin2" and got[name].place.country_code == "YE"
+    assert not any(k.startswith(("الحوثي", "الجيش", "التواصل"))
+                   for k in resolved("قصف الطيران مواقع الحوثيين ومواقع الجيش في صعدة ومواقع التواصل."))
+    got = resolved("سقطت قذائف على حيي التضامن والزين في دمشق.")
+    assert got["التضامن"].place.country_code == "SY" and got["الزين"].place.country_code == "SY"
+
+
+def test_sanaa_governorate_is_not_the_capital():
+    got = resolved("قتل ثلاثة في مديرية أرحب بمحافظة صنعاء.")
+    r = next(v for k, v in got.items() if "صنعاء" in k)
+    assert r.place.level == "admin1" and r.place.id != "gn:6940571"
+    assert resolved("وصل الوفد إلى صنعاء.")["صنعاء"].place.id == "gn:71137"
+
+
+def test_north_of_the_strip_is_the_gaza_strip():
+    got = resolved("مقتل فلسطينيين اثنين برصاص الجيش الإسرائيلي شرق جبال شمال القطاع في قطاع غزة.")
+    assert any(r is not None and r.place.id == "gn:281132" for k, r in got.items() if "القطاع" in k and "غزة" not in k)

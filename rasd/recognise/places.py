@@ -200,8 +200,10 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
                     or (k > opener_tok + 1 and common):
                 break       # "تلة وفرضوا", "منطقة تضم", "حي سكني", "جبل الظهر وقطعت الإمدادات": a word, not a name
             if strict and (not bare.startswith("ال") or _is_common_surface_word(bare[2:]) or len(bare) < 5
+                           or bare.endswith(_people_endings())
                            or not _has_article(norm, tokens[k], len(word) - len(bare))):
-                break       # "مطار هيثرو" (abroad), "موقع الحادث", "قاعدة عسكرية", "موقع إلكتروني": no local name
+                break       # "مطار هيثرو" (abroad), "موقع الحادث", "قاعدة عسكرية", "موقع إلكتروني": no local name;
+                # "مواقع الانقلابيين", "مواقع الجهاديين": a plural of people, not a place
             if unit and (_is_common_surface_word(_bare(bare)) or len(_bare(bare)) < 3):
                 break       # "مديرية الأمن", "مديرية التربية": an office, not a district
             if k > opener_tok + 1:              # "وأم الكرامي": a second village joined by و
@@ -298,6 +300,31 @@ def _list_name_shaped(word: str) -> bool:
     if word.startswith("ال"):
         return not _is_common_surface_word(word[2:])      # not "من الاجتماع ودمشق تؤكد"
     return not word.startswith(("ت", "ي", "ن", "ا")) and not word.endswith(("ات", "ين", "ون"))
+
+
+@cache
+def motion_words() -> frozenset[str]:
+    """Words before a unit that make it a target or destination ("باتجاه مأرب"), no fallback anchor."""
+    return frozenset(fold(w) for w in read_yaml("rasd.recognise.data", "place_context.yaml").get("motion_words") or ())
+
+
+@cache
+def _people_endings() -> tuple[str, ...]:
+    return tuple(read_yaml("rasd.recognise.data", "place_context.yaml").get("people_endings") or ())
+
+
+@cache
+def type_words() -> frozenset[str]:
+    """The place-type words of place_context.yaml, folded, also with a clitic ب/ل/و ("بمدينة")."""
+    data = read_yaml("rasd.recognise.data", "place_context.yaml")
+    words = {fold(w) for ws in data["types"].values() for w in ws}
+    return frozenset(words | {c + w for w in words for c in "بلو"})
+
+
+@cache
+def passing_words() -> frozenset[str]:
+    """Words before an unknown name that put it on a way between units ("مروراً بمنطقة X"): no anchor before it."""
+    return frozenset(fold(w) for w in read_yaml("rasd.recognise.data", "place_context.yaml").get("passing_words") or ())
 
 
 @cache

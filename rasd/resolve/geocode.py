@@ -299,6 +299,8 @@ def _anchor_in_sentence(gazetteer, m: Mention, ctx: PlaceContext):
                 return unit, k
     after = [k for k in ctx.mentions if k.start >= m.end and k.start - m.end <= ANCHOR_AFTER_CHARS]
     before = [k for k in reversed(ctx.mentions) if k.end <= m.start and m.start - k.end <= ANCHOR_BEFORE_CHARS]
+    if _passing(text, m):
+        before = []           # "إلى مقر إقامته بمدينة المرج، مروراً بمنطقة سيدي خليفة": on the way, not in Al Marj
     home = _home_country(ctx, m)
     for group, gap in ((after, lambda k: text[m.end:k.start]), (before, lambda k: text[k.end:m.start])):
         for k in group:
@@ -315,10 +317,62 @@ def _anchor_in_sentence(gazetteer, m: Mention, ctx: PlaceContext):
             if home and p.country_code != home and not (group is after and _tied_after(text, m, k)):
                 continue        # "مطار التيفور العسكري السوري وواشنطن تنفي": a unit abroad the text does not tie
                 # the name to is no anchor for a place in a focus-country article
+            if _motion_target(text, k):
+                continue        # "صواريخ من جبل هيلان باتجاه مدينة مأرب", "متجهة إلى المرج مروراً بسيدي خليفة":
+                # a target or destination does not contain the place
+            if group is before and ref.direction:
+                described = _described_before(gazetteer, ctx, k)
+                if described is not None:
+                    return described     # "مديرية ناطع شرق البيضاء … منطقة اعشار": the district, not the town
+                    # its direction word places it by
             if ref.rural and p.level != "admin1":
                 p = gazetteer.admin_unit(p.country_code, p.admin1) or p
             return p, k
     return None
+
+
+def _motion_target(text: str, k: Mention) -> bool:
+    """Whether the unit is named as a target or destination ("باتجاه مدينة مأرب", "إلى المرج", "نحو صنعاء"):
+    the word before it (or its context words) is a motion word (``motion_words`` in place_context.yaml), not
+    "التابعة إلى" (attachment)."""
+    from rasd.recognise.places import motion_words, type_words
+    from rasd.text.normalise import fold
+    words = fold(text[max(0, k.start - 40):k.start]).split()
+    while words and len(words) > 1 and words[-1] in type_words():
+        words.pop()           # "باتجاه مدينة مأرب": the type words between (a capture word, "نحو تحرير مديرية
+        # كتاف", is no type word: that is the front's own unit)
+    if not words:
+        return False
+    last = words[-1]
+    if last not in motion_words() and not (last[:1] == "و" and last[1:] in motion_words()):
+        return False
+    return not (len(words) > 1 and words[-2] in ("التابعه", "التابع", "تابعه", "تابع", "المنتميه"))
+
+
+def _passing(text: str, m: Mention) -> bool:
+    """"مروراً بمنطقة X": a passing word (``passing_words``) right before the name or its context words."""
+    from rasd.recognise.places import passing_words
+    from rasd.text.normalise import fold
+    start = m.value.context_start if getattr(m.value, "context_start", None) is not None else m.start
+    words = fold(text[max(0, min(start, m.start) - 30):min(start, m.start)]).split()
+    # the passing word, or it and one type word ("مروراً بمنطقة X", where the tagger's span leaves out "بمنطقة")
+    return any(w in passing_words() for w in words[-2:])
+
+
+def _described_before(gazetteer, ctx: PlaceContext, k: Mention):
+    """"مديرية ناطع شرق البيضاء": a unit right before a direction phrase is the one that phrase describes; a
+    name later in the sentence belongs to it, not to the town the direction word places it by."""
+    start = k.value.context_start if getattr(k.value, "context_start", None) is not None else k.start
+    prev = [j for j in ctx.mentions if j.end <= start and not ctx.text[j.end:start].strip(" \u00a0،,")]
+    if not prev:
+        return None
+    j = prev[-1]
+    if not j.value.known or j.value.typed_level not in ("admin1", "admin2", "admin3"):
+        return None
+    p = _pick(gazetteer, j.value, ctx)
+    if p is None or p.level == "country":
+        return None
+    return p, j
 
 
 TIE_WORDS = frozenset({"في", "ب", "قرب", "من", "عند", "داخل", "بمحافظه", "بمدينه", "لمحافظه", "لمدينه", "التابعه",
