@@ -225,3 +225,9 @@ def test_abi_heads_a_name():
 def test_the_short_name_of_a_district_after_its_type_word():
     got = resolved("حررت القوات مواقع جديدة في مديرية برط بمحافظة الجوف")
     assert got["مديرية برط"] == ("Bart al 'Anan", "admin2", "YE")
+
+
+def test_regions_that_span_governorates_name_their_country():
+    got = resolved("تقدمت القوات في البادية السورية وفي منطقة شرق الفرات.")
+    assert got["البادية السورية"][2] == "SY" and got["شرق الفرات"][2] == "SY"
+    assert resolved("سيطر الجيش الليبي على منطقة الهلال النفطي.")["الهلال النفطي"][2] == "LY"
