@@ -32,12 +32,14 @@ def main() -> None:
     settings = dataclasses.replace(NetSettings(), epochs=int(_OPTS.get("epochs", 20)),
                                    hidden=int(_OPTS.get("hidden", 100)),
                                    oov_rate=float(_OPTS.get("oov", 0.25)),
-                                   dropout=float(_OPTS.get("dropout", 0.5)))
+                                   dropout=float(_OPTS.get("dropout", 0.5)),
+                                   word_dim=int(_OPTS.get("words", 0)),
+                                   learning_rate=float(_OPTS.get("lr", 2e-3)))
     out = Path(_OPTS.get("out", "/tmp/ner2_net.npz"))
     data = training_data()
-    weights, alphabet, report = train_network(data.sentences, vectors, settings, seed=0,
+    weights, alphabet, vocabulary, report = train_network(data.sentences, vectors, settings, seed=0,
                                               log=lambda m: print(m, flush=True))
-    save_network(out, weights, alphabet)
+    save_network(out, weights, alphabet, vocabulary)
     print(f"settings {settings}\nbest epoch {report['best_epoch']} held-out F1 {report['held_out_f1']}, "
           f"{report['training_seconds']}s; weights {out.stat().st_size} bytes", flush=True)
     net = load_network(out, vectors)

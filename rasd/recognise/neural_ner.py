@@ -57,118 +57,151 @@ def char_ids(key: str, alphabet: dict[str, int]) -> np.ndarray:
 
 
 class TokenEncoder:
-    """The per-token inputs of the network, cached by folded token."""
+    """The per-token inputs of the network, cached by folded token.
 
-    def __init__(self, vectors: SubwordVectors, alphabet: dict[str, int]) -> None:
+    ``words`` (optional) maps the training part's frequent words to ids of a learnt embedding
+    (1 = any other word, 0 = padding).
+    """
+
+    def __init__(self, vectors: SubwordVectors, alphabet: dict[str, int],
+                 words: dict[str, int] | None = None) -> None:
         self.vectors = vectors
         self.alphabet = alphabet
+        self.words = words or {}
         self.encode = lru_cache(maxsize=50_000)(self._encode)
 
-    def _encode(self, key: str) -> tuple[np.ndarray, np.ndarray, int, np.ndarray]:
+    def _encode(self, key: str) -> tuple[np.ndarray, np.ndarray, int, np.ndarray, int]:
         v = self.vectors.vector(key)
         v = v / (np.linalg.norm(v) + 1e-9)
-        return v.astype(np.float32), token_flags(key), cluster_id(key), char_ids(key, self.alphabet)
-
-    def batch(self, sentences: Sequence[Sequence[str]]):
-        """Padded arrays (B, T, …) for raw-token sentences, and the mask."""
-        t = max((len(s) for s in sentences), default=0) or 1
-        b = len(sentences)
-        vec = np.zeros((b, t, self.vectors.dim), dtype=np.float32)
-        flags = np.zeros((b, t, N_FLAGS), dtype=np.float32)
-        clus = np.zeros((b, t), dtype=np.int32)
-        chars = np.zeros((b, t, MAX_CHARS), dtype=np.int32)
-        mask = np.zeros((b, t), dtype=bool)
-        for i, tokens in enumerate(sentences):
-            for j, tok in enumerate(tokens):
-                v, f, c, ch = self.encode(token_key(tok))
-                vec[i, j], flags[i, j], clus[i, j], chars[i, j] = v, f, c, ch
-                mask[i, j] = True
-        return vec, flags, clus, chars, mask
+        return (v.astype(np.float32), token_flags(key), cluster_id(key), char_ids(key, self.alphabet),
+                self.words.get(key, 1))
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (np.tanh(0.5 * x) + 1.0)
+    return 0.5 * np.tanh(0.5 * x) + 0.5
 
 
-def _lstm(xw: np.ndarray, mask: np.ndarray, wh: np.ndarray, reverse: bool) -> np.ndarray:
-    """xw: (B, T, 4H) input projections (bias included); returns hidden states (B, T, H)."""
+def _lstm(xw: np.ndarray, lengths: np.ndarray, wh: np.ndarray, reverse: bool) -> np.ndarray:
+    """Hidden states (B, T, H) from input projections xw (B, T, 4H), bias included.
+
+    Rows must be sorted by length, longest first: at each step only the prefix of rows still inside
+    their sentence is computed (no work on padding). Going backward a row starts at zero state when
+    the walk reaches its last token, as it should. Gates are ordered input, forget, cell, output.
+    """
     b, t, four_h = xw.shape
     h_dim = four_h // 4
     h = np.zeros((b, h_dim), dtype=np.float32)
     c = np.zeros((b, h_dim), dtype=np.float32)
     out = np.zeros((b, t, h_dim), dtype=np.float32)
-    steps = range(t - 1, -1, -1) if reverse else range(t)
-    for s in steps:
-        z = xw[:, s] + h @ wh
-        i = _sigmoid(z[:, :h_dim])
-        f = _sigmoid(z[:, h_dim:2 * h_dim])
-        g = np.tanh(z[:, 2 * h_dim:3 * h_dim])
-        o = _sigmoid(z[:, 3 * h_dim:])
-        c_new = f * c + i * g
-        h_new = o * np.tanh(c_new)
-        m = mask[:, s:s + 1]
-        c = np.where(m, c_new, c)
-        h = np.where(m, h_new, h)
-        out[:, s] = h
+    active = (lengths[None, :] > np.arange(t)[:, None]).sum(1)     # rows inside their sentence, per step
+    for s in (range(t - 1, -1, -1) if reverse else range(t)):
+        k = active[s]
+        z = xw[:k, s] + h[:k] @ wh
+        gates = _sigmoid(z)
+        c[:k] = gates[:, h_dim:2 * h_dim] * c[:k] + gates[:, :h_dim] * np.tanh(z[:, 2 * h_dim:3 * h_dim])
+        h[:k] = gates[:, 3 * h_dim:] * np.tanh(c[:k])
+        out[:k, s] = h[:k]
     return out
 
 
 def viterbi(scores: np.ndarray, trans: np.ndarray, start: np.ndarray, end: np.ndarray) -> list[int]:
     """Best tag sequence of one sentence: scores (T, K), trans[i, j] = score of tag i → tag j."""
-    t = scores.shape[0]
-    delta = start + scores[0]
-    back = np.zeros((t, scores.shape[1]), dtype=np.int32)
+    return viterbi_batch(scores[None], np.ones(scores.shape[:1], dtype=bool)[None], trans, start, end)[0]
+
+
+def viterbi_batch(scores: np.ndarray, mask: np.ndarray, trans: np.ndarray, start: np.ndarray,
+                  end: np.ndarray) -> list[list[int]]:
+    """Best tag sequences of a padded batch (B, T, K); past a sentence's end the best tag is carried."""
+    b, t, k = scores.shape
+    delta = start + scores[:, 0]
+    back = np.empty((b, t, k), dtype=np.int64)
+    stay = np.arange(k)
+    rows = np.arange(b)[:, None]
     for s in range(1, t):
-        cand = delta[:, None] + trans
-        back[s] = cand.argmax(0)
-        delta = cand.max(0) + scores[s]
-    delta = delta + end
-    best = [int(delta.argmax())]
+        cand = delta[:, :, None] + trans                     # (B, from, to)
+        best = cand.argmax(1)
+        new = cand[rows, best, stay] + scores[:, s]
+        m = mask[:, s:s + 1]
+        back[:, s] = np.where(m, best, stay)
+        delta = np.where(m, new, delta)
+    tag = (delta + end).argmax(1)
+    path = np.empty((b, t), dtype=np.int64)
+    path[:, t - 1] = tag
     for s in range(t - 1, 0, -1):
-        best.append(int(back[s, best[-1]]))
-    return best[::-1]
+        tag = back[np.arange(b), s, tag]
+        path[:, s - 1] = tag
+    lengths = mask.sum(1)
+    return [path[i, :lengths[i]].tolist() for i in range(b)]
 
 
 class BiLstmCrf:
-    """Numpy inference of the exported network (``weights``: name → array, as the trainer saves them)."""
+    """Numpy inference of the exported network (``weights``: name → array, as the trainer saves them).
+
+    Everything below the LSTM depends on the word alone, so each word's input projections for both
+    directions are computed once and cached; a sentence then costs the two recurrent loops.
+    """
 
     def __init__(self, weights: dict[str, np.ndarray], encoder: TokenEncoder) -> None:
         self.w = {k: np.asarray(v, dtype=np.float32) if v.dtype.kind == "f" else v for k, v in weights.items()}
         self.encoder = encoder
+        self.hidden = self.w["fw_wh"].shape[0]
+        self._wx = np.concatenate([self.w["fw_wx"], self.w["bw_wx"]], axis=1)
+        self._bx = np.concatenate([self.w["fw_b"], self.w["bw_b"]])
+        self.projected = lru_cache(maxsize=50_000)(self._projected)
 
-    def emissions(self, vec, flags, clus, chars, mask) -> np.ndarray:
+    def char_features(self, chars: np.ndarray) -> np.ndarray:
+        """Character-CNN max-pooled features of letter-id arrays (…, MAX_CHARS)."""
         w = self.w
-        ce = w["char_emb"][chars]                              # (B, T, L, E)
+        ce = w["char_emb"][chars]
         width = w["conv_w"].shape[0]
-        b, t, length, _ = ce.shape
-        pad = np.zeros((b, t, width - 1, ce.shape[-1]), dtype=np.float32)
-        cp = np.concatenate([ce, pad], axis=2)
-        conv = sum(cp[:, :, k:k + length] @ w["conv_w"][k] for k in range(width)) + w["conv_b"]
-        char_mask = (chars > 0)[..., None]
-        conv = np.where(char_mask, np.tanh(conv), -1.0)
-        char_repr = conv.max(axis=2)
-        x = np.concatenate([vec, flags, w["clus_emb"][clus], char_repr], axis=-1)
-        fwd = _lstm(x @ w["fw_wx"] + w["fw_b"], mask, w["fw_wh"], reverse=False)
-        bwd = _lstm(x @ w["bw_wx"] + w["bw_b"], mask, w["bw_wh"], reverse=True)
-        hidden = np.concatenate([fwd, bwd], axis=-1)
-        return hidden @ w["out_w"] + w["out_b"]
+        length = chars.shape[-1]
+        pad = np.zeros(ce.shape[:-2] + (width - 1, ce.shape[-1]), dtype=np.float32)
+        cp = np.concatenate([ce, pad], axis=-2)
+        conv = sum(cp[..., k:k + length, :] @ w["conv_w"][k] for k in range(width)) + w["conv_b"]
+        conv = np.where((chars > 0)[..., None], np.tanh(conv), -1.0)
+        return conv.max(axis=-2)
+
+    def _projected(self, key: str) -> np.ndarray:
+        vec, flags, clus, chars, word = self.encoder.encode(key)
+        parts = [vec, flags, self.w["clus_emb"][clus], self.char_features(chars)]
+        if "word_emb" in self.w:
+            parts.append(self.w["word_emb"][word])
+        x = np.concatenate(parts)
+        return (x @ self._wx + self._bx).astype(np.float32)
+
+    def emissions(self, sentences: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """Tag scores (B, T, K) of a padded batch of raw-token sentences, and its mask (B, T)."""
+        order = sorted(range(len(sentences)), key=lambda i: -len(sentences[i]))
+        lengths = np.array([len(sentences[i]) for i in order])
+        t = int(lengths[0])
+        xw = np.zeros((len(sentences), t, 8 * self.hidden), dtype=np.float32)
+        for row, i in enumerate(order):
+            if lengths[row]:
+                xw[row, :lengths[row]] = [self.projected(token_key(tok)) for tok in sentences[i]]
+        four_h = 4 * self.hidden
+        fwd = _lstm(xw[..., :four_h], lengths, self.w["fw_wh"], reverse=False)
+        bwd = _lstm(xw[..., four_h:], lengths, self.w["bw_wh"], reverse=True)
+        scores = np.concatenate([fwd, bwd], axis=-1) @ self.w["out_w"] + self.w["out_b"]
+        unsort = np.argsort(order)
+        mask = lengths[:, None] > np.arange(t)[None, :]
+        return scores[unsort], mask[unsort]
 
     def tag_sentences(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
+        """BIO labels of each sentence; the sentences (one document) run as one padded batch."""
         out: list[list[str]] = [[] for _ in sentences]
         todo = [i for i, s in enumerate(sentences) if s]
         if not todo:
             return out
-        batch = self.encoder.batch([sentences[i] for i in todo])
-        scores = self.emissions(*batch)
-        for row, i in enumerate(todo):
-            n = len(sentences[i])
-            path = viterbi(scores[row, :n], self.w["trans"], self.w["start"], self.w["end"])
+        scores, mask = self.emissions([sentences[i] for i in todo])
+        paths = viterbi_batch(scores, mask, self.w["trans"], self.w["start"], self.w["end"])
+        for i, path in zip(todo, paths):
             out[i] = [TAGS[k] for k in path]
         return out
 
 
 def load_network(path: Path, vectors: SubwordVectors) -> BiLstmCrf:
     with np.load(path) as z:
-        weights = {k: z[k] for k in z.files if k != "alphabet"}
+        weights = {k: z[k] for k in z.files if k not in ("alphabet", "words")}
         alphabet = {c: i + 2 for i, c in enumerate(str(z["alphabet"]))}
-    return BiLstmCrf(weights, TokenEncoder(vectors, alphabet))
+        words = {w: i + 2 for i, w in enumerate(str(z["words"]).split("\n"))} if "words" in z.files else {}
+    return BiLstmCrf(weights, TokenEncoder(vectors, alphabet, words))

@@ -36,6 +36,7 @@ class NetSettings:
     batch: int = 16
     epochs: int = 20
     oov_rate: float = 0.25
+    word_dim: int = 0              # learnt embedding of the training part's words seen twice or more; 0 = none
     held_out: float = 0.1
 
 
@@ -45,10 +46,11 @@ def _alphabet(sentences) -> str:
     return "".join(sorted(c for c, n in counts.items() if n >= 2))
 
 
-def init_params(rng: np.random.Generator, s: NetSettings, dim: int, n_chars: int, n_clusters: int) -> dict:
+def init_params(rng: np.random.Generator, s: NetSettings, dim: int, n_chars: int, n_clusters: int,
+                n_words: int = 0) -> dict:
     def u(shape, scale):
         return rng.uniform(-scale, scale, size=shape).astype(np.float32)
-    d_in = dim + N_FLAGS + s.cluster_dim + s.char_filters
+    d_in = dim + N_FLAGS + s.cluster_dim + s.char_filters + (s.word_dim if n_words else 0)
     h = s.hidden
     p = {
         "char_emb": u((n_chars, s.char_dim), 0.1),
@@ -61,6 +63,8 @@ def init_params(rng: np.random.Generator, s: NetSettings, dim: int, n_chars: int
         "start": np.zeros(len(TAGS), np.float32),
         "end": np.zeros(len(TAGS), np.float32),
     }
+    if n_words:
+        p["word_emb"] = u((n_words, s.word_dim), 0.1)
     for d in ("fw", "bw"):
         p[d + "_wx"] = u((d_in, 4 * h), (1.0 / d_in) ** 0.5)
         p[d + "_wh"] = u((h, 4 * h), (1.0 / h) ** 0.5)
@@ -98,7 +102,7 @@ def _model_fns():
             hs = hs[::-1]
         return jnp.swapaxes(hs, 0, 1)
 
-    def emissions(p, vec, flags, clus, chars, mask, key, dropout):
+    def emissions(p, vec, flags, clus, chars, words, mask, key, dropout):
         ce = p["char_emb"][chars]
         width = p["conv_w"].shape[0]
         length = chars.shape[-1]
@@ -106,7 +110,10 @@ def _model_fns():
         conv = sum(cp[:, :, k:k + length] @ p["conv_w"][k] for k in range(width)) + p["conv_b"]
         conv = jnp.where((chars > 0)[..., None], jnp.tanh(conv), -1.0)
         char_repr = conv.max(axis=2)
-        x = jnp.concatenate([vec, flags, p["clus_emb"][clus], char_repr], axis=-1)
+        parts = [vec, flags, p["clus_emb"][clus], char_repr]
+        if "word_emb" in p:
+            parts.append(p["word_emb"][words])
+        x = jnp.concatenate(parts, axis=-1)
         if key is not None:
             k1, k2 = jax.random.split(key)
             x = x * jax.random.bernoulli(k1, 1 - dropout, x.shape) / (1 - dropout)
@@ -165,7 +172,8 @@ def _encode_sentences(encoder: TokenEncoder, vectors: SubwordVectors, sentences)
         enc = [encoder.encode(k) for k in keys]
         out.append((np.stack([e[0] for e in enc]), np.stack([oov_vector(k) for k in keys]),
                     np.stack([e[1] for e in enc]), np.array([e[2] for e in enc], np.int32),
-                    np.stack([e[3] for e in enc]), np.array([TAG_INDEX[l] for l in s.labels], np.int32)))
+                    np.stack([e[3] for e in enc]), np.array([e[4] for e in enc], np.int32),
+                    np.array([TAG_INDEX[l] for l in s.labels], np.int32)))
     return out
 
 
@@ -191,25 +199,27 @@ def _chunks(sentences, limit: int = MAX_TRAIN_LENGTH):
 
 
 def _pad_batch(items, oov_rate: float, rng: np.random.Generator, rows: int | None = None):
-    longest = max(len(it[5]) for it in items)
+    longest = max(len(it[-1]) for it in items)
     t = next((b for b in LENGTH_BUCKETS if b >= longest), -(-longest // 64) * 64)
     b = rows or len(items)
     dim = items[0][0].shape[1]
     vec = np.zeros((b, t, dim), np.float32); flags = np.zeros((b, t, N_FLAGS), np.float32)
     clus = np.zeros((b, t), np.int32); chars = np.zeros((b, t, MAX_CHARS), np.int32)
-    tags = np.zeros((b, t), np.int32); mask = np.zeros((b, t), bool)
-    for i, (v, vo, f, c, ch, tg) in enumerate(items):
+    tags = np.zeros((b, t), np.int32); mask = np.zeros((b, t), bool); words = np.zeros((b, t), np.int32)
+    for i, (v, vo, f, c, ch, wd, tg) in enumerate(items):
         n = len(tg)
-        if oov_rate > 0:
+        if oov_rate > 0:        # this token reads as an unseen word would: n-gram vector, no word id
             swap = rng.random(n) < oov_rate
             v = np.where(swap[:, None], vo, v)
+            wd = np.where(swap, 1, wd)
         vec[i, :n], flags[i, :n], clus[i, :n], chars[i, :n], tags[i, :n], mask[i, :n] = v, f, c, ch, tg, True
-    return vec, flags, clus, chars, mask, tags
+        words[i, :n] = wd
+    return vec, flags, clus, chars, words, mask, tags
 
 
 def train_network(sentences, vectors: SubwordVectors, settings: NetSettings = NetSettings(), seed: int = 0,
                   log=print, eval_fn=None) -> tuple[dict, str, dict]:
-    """Train; returns (numpy weights, alphabet, report)."""
+    """Train; returns (numpy weights, alphabet, word vocabulary, report)."""
     os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
     import jax
     import jax.numpy as jnp
@@ -223,18 +233,20 @@ def train_network(sentences, vectors: SubwordVectors, settings: NetSettings = Ne
     held = [sentences[i] for i in order[:n_held]]
     train = _chunks([sentences[i] for i in order[n_held:]])
     alphabet = _alphabet(train)
-    encoder = TokenEncoder(vectors, {c: i + 2 for i, c in enumerate(alphabet)})
+    from collections import Counter
+    word_counts = Counter(token_key(t) for s in train for t in s.tokens)
+    vocabulary = sorted(w for w, n in word_counts.items() if n >= 2) if settings.word_dim else []
+    encoder = TokenEncoder(vectors, {c: i + 2 for i, c in enumerate(alphabet)},
+                           {w: i + 2 for i, w in enumerate(vocabulary)})
     train_items = _encode_sentences(encoder, vectors, train)
     held_items = _encode_sentences(encoder, vectors, held)
     params = {k: jnp.asarray(v) for k, v in init_params(rng, settings, vectors.dim, len(alphabet) + 2,
-                                                        1025).items()}
+                                                        1025, len(vocabulary) + 2 if vocabulary else 0).items()}
     emissions, crf_nll = _model_fns()
-    opt = optax.chain(optax.clip_by_global_norm(5.0), optax.adam(settings.learning_rate))
-    state = opt.init(params)
 
     def loss_fn(p, batch, key):
-        vec, flags, clus, chars, mask, tags = batch
-        scores = emissions(p, vec, flags, clus, chars, mask, key, settings.dropout)
+        vec, flags, clus, chars, words, mask, tags = batch
+        scores = emissions(p, vec, flags, clus, chars, words, mask, key, settings.dropout)
         return crf_nll(p, scores, tags, mask) / mask.sum()
 
     @jax.jit
@@ -244,8 +256,8 @@ def train_network(sentences, vectors: SubwordVectors, settings: NetSettings = Ne
         return optax.apply_updates(p, upd), st, loss
 
     @jax.jit
-    def held_scores(p, vec, flags, clus, chars, mask):
-        return emissions(p, vec, flags, clus, chars, mask, None, 0.0)
+    def held_scores(p, vec, flags, clus, chars, words, mask):
+        return emissions(p, vec, flags, clus, chars, words, mask, None, 0.0)
 
     from rasd.evaluate.ner import score_sequences
     from rasd.recognise.neural_ner import viterbi
@@ -255,19 +267,23 @@ def train_network(sentences, vectors: SubwordVectors, settings: NetSettings = Ne
         np_p = {k: np.asarray(v) for k, v in p.items()}
         for i in range(0, len(held_items), 64):
             chunk = held_items[i:i + 64]
-            vec, flags, clus, chars, mask, tags = _pad_batch(chunk, 0.0, rng, rows=64)
-            sc = np.asarray(held_scores(p, vec, flags, clus, chars, mask))
+            vec, flags, clus, chars, words, mask, tags = _pad_batch(chunk, 0.0, rng, rows=64)
+            sc = np.asarray(held_scores(p, vec, flags, clus, chars, words, mask))
             for r, it in enumerate(chunk):
-                n = len(it[5])
+                n = len(it[-1])
                 path = viterbi(sc[r, :n], np_p["trans"], np_p["start"], np_p["end"])
-                pred.append([TAGS[k] for k in path]); gold.append([TAGS[k] for k in it[5]])
+                pred.append([TAGS[k] for k in path]); gold.append([TAGS[k] for k in it[-1]])
         return score_sequences(gold, pred).overall.f1
 
     key = jax.random.PRNGKey(seed)
     best, best_f1, best_epoch, history = None, -1.0, 0, []
     # batches of similar length: sort by length, cut into batches, shuffle the batches each epoch
-    by_len = sorted(range(len(train_items)), key=lambda i: len(train_items[i][5]))
+    by_len = sorted(range(len(train_items)), key=lambda i: len(train_items[i][-1]))
     batches = [by_len[i:i + settings.batch] for i in range(0, len(by_len), settings.batch)]
+    # cosine decay of the learning rate to a tenth over the whole run
+    schedule = optax.cosine_decay_schedule(settings.learning_rate, settings.epochs * len(batches), alpha=0.1)
+    opt = optax.chain(optax.clip_by_global_norm(5.0), optax.adam(schedule))
+    state = opt.init(params)
     for epoch in range(1, settings.epochs + 1):
         t0 = time.perf_counter()
         rng.shuffle(batches)
@@ -281,7 +297,7 @@ def train_network(sentences, vectors: SubwordVectors, settings: NetSettings = Ne
         history.append({"epoch": epoch, "loss": round(total / len(batches), 4), "held_out_f1": round(f1, 4)})
         extra = ""
         if eval_fn is not None:
-            extra = eval_fn({k: np.asarray(v) for k, v in params.items()}, alphabet)
+            extra = eval_fn({k: np.asarray(v) for k, v in params.items()}, alphabet, vocabulary)
         log(f"epoch {epoch}: loss {total / len(batches):.4f} held-out F1 {f1:.4f} "
             f"({time.perf_counter() - t0:.0f}s) {extra}")
         if f1 > best_f1:
@@ -289,10 +305,14 @@ def train_network(sentences, vectors: SubwordVectors, settings: NetSettings = Ne
     report = {"held_out_sentences": len(held), "training_sentences": len(train), "best_epoch": best_epoch,
               "held_out_f1": round(best_f1, 4), "history": history,
               "training_seconds": round(time.perf_counter() - started, 1)}
-    return best, alphabet, report
+    report["vocabulary"] = len(vocabulary)
+    return best, alphabet, vocabulary, report
 
 
-def save_network(path: Path, weights: dict, alphabet: str, dtype=np.float16) -> None:
+def save_network(path: Path, weights: dict, alphabet: str, vocabulary: list[str] = (),
+                 dtype=np.float16) -> None:
     arrays = {k: (v.astype(dtype) if v.dtype.kind == "f" and k not in ("trans", "start", "end") else v)
               for k, v in weights.items()}
+    if vocabulary:
+        arrays["words"] = "\n".join(vocabulary)
     np.savez_compressed(path, alphabet=alphabet, **arrays)
