@@ -34,7 +34,8 @@ def main() -> None:
                                    oov_rate=float(_OPTS.get("oov", 0.25)),
                                    dropout=float(_OPTS.get("dropout", 0.5)),
                                    word_dim=int(_OPTS.get("words", 0)),
-                                   learning_rate=float(_OPTS.get("lr", 2e-3)))
+                                   learning_rate=float(_OPTS.get("lr", 2e-3)),
+                                   held_out=float(_OPTS.get("held", 0.1)))
     out = Path(_OPTS.get("out", "/tmp/ner2_net.npz"))
     data = training_data()
     weights, alphabet, vocabulary, report = train_network(data.sentences, vectors, settings, seed=0,

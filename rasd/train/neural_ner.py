@@ -293,7 +293,7 @@ def train_network(sentences, vectors: SubwordVectors, settings: NetSettings = Ne
             batch = _pad_batch([train_items[i] for i in idx], settings.oov_rate, rng, rows=settings.batch)
             params, state, loss = update(params, state, batch, sub)
             total += float(loss)
-        f1 = held_f1(params)
+        f1 = held_f1(params) if held_items else float(epoch)    # nothing held out: keep the last epoch
         history.append({"epoch": epoch, "loss": round(total / len(batches), 4), "held_out_f1": round(f1, 4)})
         extra = ""
         if eval_fn is not None:
