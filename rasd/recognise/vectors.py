@@ -65,8 +65,10 @@ class SubwordVectors:
 
     def _vector(self, word: str) -> np.ndarray:
         i = self.index.get(word)
-        if i is not None:
-            return self.word_vectors[i]
+        return self.word_vectors[i] if i is not None else self.ngram_vector(word)
+
+    def ngram_vector(self, word: str) -> np.ndarray:
+        """The vector the word would get if it had none of its own: the mean of its n-gram vectors."""
         hashes = [ngram_hash(g) % self.buckets for g in char_ngrams(word, self.min_n, self.max_n)]
         if not hashes:
             return np.zeros(self.dim, dtype=np.float32)

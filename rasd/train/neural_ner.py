@@ -157,12 +157,7 @@ def _encode_sentences(encoder: TokenEncoder, vectors: SubwordVectors, sentences)
     def oov_vector(key: str) -> np.ndarray:
         v = oov_cache.get(key)
         if v is None:
-            if vectors.known(key):
-                i = vectors.index.pop(key)
-                v = vectors._vector(key)
-                vectors.index[key] = i
-            else:
-                v = vectors.vector(key)
+            v = vectors.ngram_vector(key)
             v = oov_cache[key] = (v / (np.linalg.norm(v) + 1e-9)).astype(np.float32)
         return v
 
