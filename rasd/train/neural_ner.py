@@ -213,7 +213,7 @@ def _pad_batch(items, oov_rate: float, rng: np.random.Generator, rows: int | Non
 
 
 def train_network(sentences, vectors: SubwordVectors, settings: NetSettings = NetSettings(), seed: int = 0,
-                  log=print, eval_fn=None) -> tuple[dict, str, dict]:
+                  log=print) -> tuple[dict, str, dict]:
     """Train; returns (numpy weights, alphabet, word vocabulary, report)."""
     os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
     import jax
@@ -288,17 +288,16 @@ def train_network(sentences, vectors: SubwordVectors, settings: NetSettings = Ne
             batch = _pad_batch([train_items[i] for i in idx], settings.oov_rate, rng, rows=settings.batch)
             params, state, loss = update(params, state, batch, sub)
             total += float(loss)
-        f1 = held_f1(params) if held_items else float(epoch)    # nothing held out: keep the last epoch
-        history.append({"epoch": epoch, "loss": round(total / len(batches), 4), "held_out_f1": round(f1, 4)})
-        extra = ""
-        if eval_fn is not None:
-            extra = eval_fn({k: np.asarray(v) for k, v in params.items()}, alphabet, vocabulary)
-        log(f"epoch {epoch}: loss {total / len(batches):.4f} held-out F1 {f1:.4f} "
-            f"({time.perf_counter() - t0:.0f}s) {extra}")
-        if f1 > best_f1:
+        f1 = held_f1(params) if held_items else None        # nothing held out: the last epoch is kept
+        history.append({"epoch": epoch, "loss": round(total / len(batches), 4),
+                        "held_out_f1": None if f1 is None else round(f1, 4)})
+        log(f"epoch {epoch}: loss {total / len(batches):.4f} held-out F1 "
+            f"{'-' if f1 is None else f'{f1:.4f}'} ({time.perf_counter() - t0:.0f}s)")
+        if f1 is None or f1 > best_f1:
+            f1 = -1.0 if f1 is None else f1
             best_f1, best_epoch, best = f1, epoch, {k: np.asarray(v) for k, v in params.items()}
     report = {"held_out_sentences": len(held), "training_sentences": len(train), "best_epoch": best_epoch,
-              "held_out_f1": round(best_f1, 4), "history": history,
+              "held_out_f1": round(best_f1, 4) if held_items else None, "history": history,
               "training_seconds": round(time.perf_counter() - started, 1)}
     report["vocabulary"] = len(vocabulary)
     return best, alphabet, vocabulary, report
