@@ -102,7 +102,9 @@ def evaluate(model_path: Path | None = None, test_path: Path = DEFAULT_TEST,
         for i in range(0, len(sentences), document_window):
             predicted += tagger.tag_document([s.tokens for s in sentences[i:i + document_window]])
     else:
-        predicted = [tagger.tag_tokens(s.tokens) for s in sentences]
+        # batches of 20 as an article runs (the neural tagger batches them; each is still tagged alone)
+        predicted = [labels for i in range(0, len(sentences), 20)
+                     for labels in tagger.tag_sentences([s.tokens for s in sentences[i:i + 20]])]
     seconds = time.process_time() - t0
     predicted = [[lab.replace("-GPE", "-LOC") for lab in seq] for seq in predicted]
     return score_sequences([s.labels for s in sentences], predicted, seconds)

@@ -30,6 +30,9 @@ MODEL_FILE = "ner.bin"
 MODEL_CARD = "ner.json"
 GAZETTEER_FILE = "ner.gazetteer.tsv"
 CLUSTERS_FILE = "ner.clusters.tsv"
+NET_FILE = "ner.net.npz"            # the BiLSTM-CRF tagger (rasd.recognise.neural_ner), when shipped
+NET_CARD = "ner.net.json"
+VECTORS_FILE = "ner.vectors.npz"    # its fastText subword vectors (scripts/build_ner_vectors.py)
 
 # Words and numbers as rasd.text.tokens tokenises them, plus each punctuation mark as its own token,
 # because every NER corpus keeps punctuation as tokens and the CRF uses it as context ("(", "-", "،").
@@ -297,45 +300,27 @@ def propagate_within_document(sentences: Sequence[Sequence[str]],
     return out
 
 
-class NerTagger:
-    """A loaded CRF model. ``tag_tokens`` labels a tokenised sentence; ``entities`` reads raw text."""
+class DocumentTagger:
+    """What every NER tagger offers on top of ``tag_sentences``: documents made consistent, raw text read."""
 
-    def __init__(self, model_path: Path) -> None:
-        import pycrfsuite   # imported here so that modules importing rasd.recognise stay light
-
-        if not model_path.is_file():
-            raise NerModelError(f"NER model not found at {model_path}; train one with "
-                                f"`rasd.train.ner.train(path)` or reinstall rasd")
-        self.model_path = model_path
-        self._tagger = pycrfsuite.Tagger()
-        try:
-            self._tagger.open(str(model_path))
-        except (OSError, ValueError) as exc:
-            raise NerModelError(f"cannot read NER model {model_path}: {exc}") from exc
-        self._features = FeatureExtractor(frozenset(attribute for attribute, _ in
-                                                    self._tagger.info().state_features))
-        card = model_path.with_name(MODEL_CARD) if model_path.name == MODEL_FILE else \
-            model_path.with_suffix(".json")
-        self.card: dict = json.loads(card.read_text(encoding="utf-8")) if card.is_file() else {}
+    def tag_sentences(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
+        raise NotImplementedError
 
     def tag_tokens(self, tokens: Sequence[str]) -> list[str]:
         """BIO labels (``B-PER``, ``I-LOC``, ``O`` …) for one sentence of raw tokens."""
-        if not tokens:
-            return []
-        return list(self._tagger.tag(self._features(tokens)))
+        return self.tag_sentences([tokens])[0] if tokens else []
 
     def tag_document(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
         """BIO labels for the sentences of one document, made consistent across the document.
 
         A news story names a person in full once ("دونالد رامسفيلد") and then by surname alone; the
-        CRF sees one sentence at a time and misses many of the short repeats. So a word the tagger
+        tagger reads one sentence at a time and misses many of the short repeats. So a word the tagger
         labelled as a one-word entity, or as a non-initial word of a person's name, is given the same
         type where it recurs untagged in the same document (first names alone are too ambiguous); a
         multi-word organisation, place or other name is given its type where the same words (by stem)
         recur untagged.
         """
-        labels = [self.tag_tokens(tokens) for tokens in sentences]
-        return propagate_within_document(sentences, labels)
+        return propagate_within_document(sentences, self.tag_sentences(sentences))
 
     def entities(self, text: str) -> list[Mention]:
         """Named entities of raw text: ``Mention(label="NER", value=type)`` with original-text offsets.
@@ -364,11 +349,77 @@ class NerTagger:
         return mentions
 
 
+class NerTagger(DocumentTagger):
+    """A loaded CRF model. ``tag_tokens`` labels a tokenised sentence; ``entities`` reads raw text."""
+
+    def __init__(self, model_path: Path) -> None:
+        import pycrfsuite   # imported here so that modules importing rasd.recognise stay light
+
+        if not model_path.is_file():
+            raise NerModelError(f"NER model not found at {model_path}; train one with "
+                                f"`rasd.train.ner.train(path)` or reinstall rasd")
+        self.model_path = model_path
+        self._tagger = pycrfsuite.Tagger()
+        try:
+            self._tagger.open(str(model_path))
+        except (OSError, ValueError) as exc:
+            raise NerModelError(f"cannot read NER model {model_path}: {exc}") from exc
+        self._features = FeatureExtractor(frozenset(attribute for attribute, _ in
+                                                    self._tagger.info().state_features))
+        card = model_path.with_name(MODEL_CARD) if model_path.name == MODEL_FILE else \
+            model_path.with_suffix(".json")
+        self.card: dict = json.loads(card.read_text(encoding="utf-8")) if card.is_file() else {}
+
+    def tag_tokens(self, tokens: Sequence[str]) -> list[str]:
+        """BIO labels (``B-PER``, ``I-LOC``, ``O`` …) for one sentence of raw tokens."""
+        if not tokens:
+            return []
+        return list(self._tagger.tag(self._features(tokens)))
+
+    def tag_sentences(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
+        """BIO labels of each sentence, each tagged on its own."""
+        return [self.tag_tokens(tokens) for tokens in sentences]
+
+
+class NeuralNerTagger(DocumentTagger):
+    """The BiLSTM-CRF tagger (``rasd.recognise.neural_ner``): a document's sentences run as one batch."""
+
+    def __init__(self, net_path: Path, vectors_path: Path | None = None) -> None:
+        from rasd.recognise.neural_ner import load_network
+        from rasd.recognise.vectors import SubwordVectors
+
+        vectors_path = vectors_path or net_path.with_name(VECTORS_FILE)
+        for path in (net_path, vectors_path):
+            if not path.is_file():
+                raise NerModelError(f"NER model file not found at {path}; train one with "
+                                    f"`rasd train ner` or reinstall rasd")
+        self.model_path = net_path
+        try:
+            self._net = load_network(net_path, SubwordVectors(vectors_path))
+        except (OSError, ValueError, KeyError) as exc:
+            raise NerModelError(f"cannot read NER model {net_path}: {exc}") from exc
+        card = net_path.with_name(NET_CARD) if net_path.name == NET_FILE else net_path.with_suffix(".json")
+        self.card: dict = json.loads(card.read_text(encoding="utf-8")) if card.is_file() else {}
+
+    def tag_sentences(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
+        """BIO labels of each sentence (each sentence is read on its own; batching only saves time)."""
+        return self._net.tag_sentences(sentences)
+
+
 def default_model_path() -> Path:
     return Path(str(resources.files("rasd.models").joinpath(MODEL_FILE)))
 
 
 @cache
-def load_tagger(model_path: Path | None = None) -> NerTagger:
-    """The shipped tagger (or the one at ``model_path``), loaded once per process."""
-    return NerTagger(Path(model_path) if model_path else default_model_path())
+def load_tagger(model_path: Path | None = None) -> DocumentTagger:
+    """The shipped tagger (or the one at ``model_path``: ``.npz`` = neural, else CRF), loaded once per process.
+
+    The shipped one is the neural tagger when its weights are in the package, else the CRF.
+    """
+    if model_path is None:
+        net = Path(str(resources.files("rasd.models").joinpath(NET_FILE)))
+        model_path = net if net.is_file() else default_model_path()
+    model_path = Path(model_path)
+    if model_path.suffix == ".npz":
+        return NeuralNerTagger(model_path)
+    return NerTagger(model_path)
