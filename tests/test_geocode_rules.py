@@ -231,3 +231,39 @@ def test_regions_that_span_governorates_name_their_country():
     got = resolved("تقدمت القوات في البادية السورية وفي منطقة شرق الفرات.")
     assert got["البادية السورية"][2] == "SY" and got["شرق الفرات"][2] == "SY"
     assert resolved("سيطر الجيش الليبي على منطقة الهلال النفطي.")["الهلال النفطي"][2] == "LY"
+
+
+def test_nominative_dual_type_words_open_and_type_names():
+    # "بلدتا"/"قريتا"/"مدينتا" (nominative) do what "بلدتي" does: open names, type every joined one
+    got = resolved("حاصرت الفصائل بلدتا كفريا والفوعة في ريف إدلب.")
+    assert got["كفريا"] is not None and got["الفوعة"] is not None
+    assert got["كفريا"][2] == got["الفوعة"][2] == "SY"
+    got = resolved("وتقع محافظتا صعدة والجوف على الحدود")
+    assert got["صعدة"][1] == got["الجوف"][1] == "admin1"
+
+
+def test_control_over_opens_a_strict_list_of_names():
+    got = resolved("واستعادة السيطرة على السرداح والمجروب والمعاين في مديرية حرض.")
+    assert got["السرداح"] == got["المجروب"] == got["المعاين"] == ("Harad District", "admin2", "YE")
+    # the strict rule holds: a common word, a plural of people, an indefinite word is no name
+    assert resolved("تمكنت القوات من السيطرة على المدينة والسيطرة على الحوثيين") == {}
+    assert resolved("فقدت الحكومة السيطرة على الأوضاع") == {}
+
+
+def test_other_names_of_t4_are_its_governorate():
+    got = resolved("قصفت طائرات قاعدة تياس الجوية المعروفة باسم التيفور، وقاعدة تي فور.")
+    assert got["قاعدة تياس"] == got["التيفور"] == got["تي فور"] == ("Homs", "admin1", "SY")
+
+
+def test_bare_names_listed_after_a_sure_place():
+    got = resolved("بدأ سلاح الجو سلسلة غارات في منطقة الحجر الأسود والعسالي جنوب دمشق. بحسب تقارير.")
+    assert got["العسالي"] is not None and got["العسالي"][2] == "SY"
+    # words about the place, frequent words and a clause going on after و are no names
+    assert set(resolved("استهدفت الغارات مواقع بمحيط مدينة الحديدة وضواحيها.")) == {"الحديدة"}
+    assert set(resolved("قصفت الطائرات مدينة حلب والمعارضة تسيطر على الأحياء")) == {"حلب"}
+
+
+def test_names_in_parentheses_after_a_type_word():
+    got = resolved("قصفت الطائرات بلدات (يلدا وببيلا) جنوب دمشق")
+    assert got["يلدا"] is not None and got["ببيلا"] is not None
+    assert resolved("قصفت الطائرات قرية (الحكومية) أمس") == {}

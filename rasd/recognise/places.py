@@ -149,7 +149,9 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
     opener_used = False
     for c in ctx_matches:
         opener_tok = c.token_end - 1
-        opener = fold(norm.original[c.start:c.end]).split()[-1]
+        phrase = fold(norm.original[c.start:c.end])
+        # a whole phrase may be the opener ("السيطرة على"), else its last word ("بمدينة", "شمال مدينة")
+        opener = phrase if " " in phrase and phrase in site_openers else phrase.split()[-1]
         strict = opener in site_openers
         unit = opener in _unit_name_openers()
         if opener not in openers and not strict and not unit:
@@ -159,7 +161,7 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
                 and not first.startswith(("و", "ف", "ب", "ال")) \
                 and not (first.startswith("ل") and not first.startswith("لل")):
             continue      # "للقضاء": ال, or a clitic other than و/ف/ب/ل, on the type word: not a place-type use
-        if (strict or unit) and _definite(first):
+        if (strict or unit) and _definite(first) and " " not in opener:
             continue      # "المطار الدولي": the site word with the article names no site after it
         # a front, mountain or site word (not a unit word) marks the name as a local feature: a place abroad of
         # that name is a homonym ("جبهة المفرق" in Ta'izz is not Mafraq, Jordan)
@@ -227,10 +229,81 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
         opener_used = True
     if opener_used:       # one stable sort after the loop, not one per opener (quadratic on long articles, B3)
         out.sort(key=lambda x: x.start)
-    return _listed_before_place(norm, tokens, out, gazetteer)
+    out = _listed_before_place(norm, tokens, out, gazetteer)
+    return _listed_after_place(norm, tokens, out, gazetteer, ctx_starts_all)
 
 
 LIST_MAX_NAMES = 4
+# attached pronouns: "الحديدة وضواحيها", "وزرعهم": a word about the place, no name after it
+_PRONOUN_SUFFIXES = ("ها", "هم", "هما", "هن")
+
+
+def _listed_after_place(norm: NormalisedText, tokens: list[Token], out: list[Mention], gazetteer,
+                        ctx_starts: set[int]) -> list[Mention]:
+    """Bare names joined by و after a sure place: "في منطقة الحجر الأسود والعسالي جنوب دمشق", "مناطق الحجر
+    الأسود والقدم والعسالي ومخيم اليرموك" — the first place known to the gazetteer in a focus country and opened
+    by a type, site or capture word; each name after it carries و, is shaped like a name (``_list_name_shaped``)
+    and is no place the gazetteer holds elsewhere; the list must end at punctuation, the end of the text, a
+    context word, a place, or a list word ("في"), so a clause that goes on after و ("وقتلت …") is no list."""
+    focus = focus_countries()
+    site_openers = _site_name_openers() | _unit_name_openers()
+    sure = []
+    for m in out:
+        ref = m.value
+        if not ref.known or ref.context_start is None or \
+                not any(c.level != "country" and c.country_code in focus for c in ref.candidates):
+            continue
+        opener = fold(norm.original[ref.context_start:m.start]).split()
+        if ref.typed_level or ref.site or (opener and opener[-1] in site_openers):
+            sure.append(m)
+    if not sure:
+        return out
+    ends = [norm.span_to_original(t.start, t.end)[1] for t in tokens]
+    starts = {s_: i for i, s_ in enumerate(norm.span_to_original(t.start, t.end)[0] for t in tokens)}
+    mention_starts = {x.start for x in out}
+    taken = [(x.start, x.end) for x in out]
+    openers = _list_openers()
+    import bisect
+    added: list[Mention] = []
+    for m in sure:
+        k = bisect.bisect_left(ends, m.end)
+        if k >= len(tokens) or ends[k] != m.end:
+            continue
+        names: list[int] = []
+        i = k + 1
+        while i < len(tokens) and len(names) < LIST_MAX_NAMES:
+            word = tokens[i].text
+            s_ = norm.span_to_original(tokens[i].start, tokens[i].end)[0]
+            if norm.text[tokens[i - 1].end:tokens[i].start].strip(" \t\u00a0") or s_ in mention_starts \
+                    or i in ctx_starts or not word.startswith("و") or len(word) < 4 \
+                    or not _list_name_shaped(word[1:]) or _is_common_surface_word(_bare(word[1:])) \
+                    or word.endswith(_PRONOUN_SUFFIXES):
+                break
+            names.append(i)
+            i += 1
+        if not names:
+            continue
+        if i < len(tokens):
+            gap = norm.text[tokens[i - 1].end:tokens[i].start].strip(" \t\u00a0")
+            nxt_start = norm.span_to_original(tokens[i].start, tokens[i].end)[0]
+            glued_place = any(a <= nxt_start < b for a, b in taken)    # "ومخيم اليرموك": و + a known place
+            if not (gap or i in ctx_starts or nxt_start in mention_starts or glued_place
+                    or tokens[i].text in openers):
+                continue      # "في مدينة حلب والمعارضة تسيطر": a clause goes on, no list
+        units = {(c.country_code, c.admin1) for c in m.value.candidates if c.admin1}
+        for i in names:
+            s_, e_ = norm.span_to_original(tokens[i].start + 1, tokens[i].end)
+            if any(a < e_ and s_ < b for a, b in taken):
+                continue
+            name = norm.original[s_:e_]
+            found = gazetteer.lookup(name)
+            local = tuple(c for c in found if (c.country_code, c.admin1) in units
+                          and c.level in ("populated", "site", "admin3", "admin2"))
+            if found and not local:
+                break         # a name the gazetteer holds elsewhere: not this list's
+            added.append(Mention(s_, e_, "PLACE", name, PlaceRef(name, local, "populated", False, None, None, s_, True)))
+            taken.append((s_, e_))
+    return sorted(out + added, key=lambda x: x.start) if added else out
 
 
 def _listed_before_place(norm: NormalisedText, tokens: list[Token], out: list[Mention], gazetteer) -> list[Mention]:
@@ -477,7 +550,8 @@ def unknown_name_openers() -> frozenset[str]:
 
 
 _NAME_GAP = " \t\u00a0#_"      # between an opener and a name, or inside one: spaces, a hashtag, "_" ("#بني_سويد")
-_OPENER_GAP = _NAME_GAP + "\"'«»“”"   # before a name also quotes ("جبل «معرين»"; folded « is ")
+_OPENER_GAP = _NAME_GAP + "\"'«»“”("   # before a name also quotes ("جبل «معرين»"; folded « is ") and an opening
+# parenthesis ("بلدات (يلدا وببيلا وبيت سهم)")
 
 
 def _definite(word: str) -> bool:
@@ -567,6 +641,18 @@ def _definite_name(norm: NormalisedText, c) -> bool:
 @cache
 def _definite_names() -> frozenset[str]:
     return frozenset(fold(w) for w in read_yaml("rasd.recognise.data", "place_context.yaml").get("definite_is_a_name") or ())
+
+
+def opened_by_village_word(text: str, ref: PlaceRef) -> bool:
+    """Whether the name was opened by a village word ("بلدتا الفوعة وكفريا", "بلدتي كفريا والفوعة"): it vouches
+    for a frequent word as a name (the opener kept it only when shaped like a name), so the fallback may too."""
+    if ref.context_start is None or not text:
+        return False
+    words = text[ref.context_start:ref.context_start + 24].split()
+    if not words:
+        return False
+    word = fold(words[0])
+    return word in _village_openers() or (word[:1] in "وبف" and word[1:] in _village_openers())
 
 
 def could_be_unknown_place(name: str) -> bool:

@@ -235,11 +235,11 @@ def _fallback(gazetteer, unknown: list[Mention], ctx: PlaceContext) -> ResolvedP
     it in the sentence ("قرية X في مديرية Y", "جبهة X شمال Y", "X التابعة لـ Y", "X بريف Y"), else the one named
     before it in the sentence, else the article's clearly dominant governorate (precision 3)."""
     from rasd.kb.gazetteer import where_prec
-    from rasd.recognise.places import could_be_unknown_place, is_common_noun, is_place_word
+    from rasd.recognise.places import could_be_unknown_place, is_common_noun, is_place_word, opened_by_village_word
     # a front or site word before it vouches for a name that is also a kind word ("جبهة المفرق", a junction front;
-    # "#قاع_الحقل")
+    # "#قاع_الحقل"); a village word for a frequent name joined to the first ("بلدتا الفوعة وكفريا")
     unknown = [m for m in unknown if could_be_unknown_place(m.value.name) or _after_unit_word(ctx.text, m)
-               or getattr(m.value, "listed", False)
+               or getattr(m.value, "listed", False) or opened_by_village_word(ctx.text, m.value)
                or (m.value.site and is_place_word(m.value.name) and not is_common_noun(m.value.name))]
     if not unknown:
         return None           # "المدينة", "الأحياء الغربية", "منطقة تضم": words, not an unknown place
