@@ -25,10 +25,16 @@ def test_ner_sample_is_judged():
     assert all(len(r["entity"]) <= 40 for r in rows)        # short names only, no sentences
 
 
+# news_fresh.tsv was judged over 20 articles; one of them (SK-middleEast-1237) held only country adjectives,
+# which are no place mentions since round three, so its rows left the file when it was re-judged.
 @pytest.mark.parametrize("name,articles", [("news_sample_c24b437.tsv", 25), ("news_sample.tsv", 25),
-                                           ("news_fresh.tsv", 20), ("news_fresh2.tsv", 15),
+                                           ("news_fresh.tsv", 19), ("news_fresh2.tsv", 15),
                                            ("news_fresh3.tsv", 16), ("news_fresh4.tsv", 16), ("news_fresh5.tsv", 16),
-                                           ("news_fresh3_1b11e96.tsv", 16), ("news_fresh4_0b717aa.tsv", 16)])
+                                           ("news_fresh6.tsv", 20), ("news_fresh7.tsv", 30), ("news_fresh8.tsv", 30),
+                                           ("news_fresh9.tsv", 20),
+                                           ("news_fresh3_1b11e96.tsv", 16), ("news_fresh4_0b717aa.tsv", 16),
+                                           ("news_fresh5_e702e5f.tsv", 16), ("news_fresh6_1abdeac.tsv", 20),
+                                           ("news_fresh7_2c33743.tsv", 30), ("news_fresh8_accc326.tsv", 30)])
 def test_news_sample_is_judged_with_offsets_only(name, articles):
     rows = _rows(name)
     assert set(rows[0]) == {"article", "start", "end", "place_id", "judgement", "country", "note"}
@@ -42,28 +48,26 @@ def test_news_sample_is_judged_with_offsets_only(name, articles):
 
 
 def test_report_figures_match_docs():
+    """The figures of files judged once never change; re-judged files move with the code and are not pinned here."""
     out = subprocess.run([sys.executable, str(ROOT / "scripts" / "measure_place_resolution.py"), "report"],
                          capture_output=True, text=True, check=True).stdout
     assert "96/100" in out
-    assert "105/192 = 54.7%" in out and "105/142 = 73.9%" in out          # before (c24b437)
-    # round two (docs/kb.md section 2): the three round-one files re-judged, a third fresh sample judged once
-    assert "167/191 = 87.4%" in out and "167/177 = 94.4%" in out          # the tuned 25
-    assert "134/151 = 88.7%" in out and "134/145 = 92.4%" in out          # 20 fresh articles
-    assert "87/96 = 90.6%" in out and "87/92 = 94.6%" in out              # 15 more fresh articles
+    assert "105/192 = 54.7%" in out and "105/142 = 73.9%" in out          # the first 25, at c24b437
     assert "70/93 = 75.3%" in out and "70/80 = 87.5%" in out              # third fresh sample, judged once
     assert "85/106 = 80.2%" in out and "85/107 = 79.4%" in out            # fourth, judged once
     assert "126/132 = 95.5%" in out and "126/135 = 93.3%" in out          # fifth, judged once
-    assert "281/331 = 84.9%" in out and "281/322 = 87.3%" in out          # the three judged once, pooled
+    assert "145/154 = 94.2%" in out and "145/151 = 96.0%" in out          # ninth, judged once
+    assert "961/1088 = 88.3%" in out and "961/1022 = 94.0%" in out        # all samples judged once, pooled
+    assert "680/757 = 89.8%" in out and "680/700 = 97.1%" in out          # fresh6-9 judged once, pooled
     docs = (ROOT / "docs" / "kb.md").read_text(encoding="utf-8")
-    for figure in ("54.7%", "73.9%", "96 / 100", "79.5%", "93.2%", "74.2%", "88.9%", "83.5%", "92.0%",
-                   "87.4%", "94.4%", "88.7%", "92.4%", "90.6%", "94.6%", "75.3%", "87.5%", "80.2%", "79.4%",
-                   "95.5%", "93.3%", "84.9%", "87.3%"):
+    for figure in ("54.7%", "73.9%", "96 / 100", "75.3%", "87.5%", "80.2%", "79.4%", "95.5%", "93.3%",
+                   "94.2%", "96.0%", "88.3%", "94.0%", "89.8%", "97.1%"):
         assert figure in docs, figure
 
 
 def test_fresh_samples_do_not_reuse_articles():
     names = ("news_sample.tsv", "news_fresh.tsv", "news_fresh2.tsv", "news_fresh3.tsv", "news_fresh4.tsv",
-             "news_fresh5.tsv")
+             "news_fresh5.tsv", "news_fresh6.tsv", "news_fresh7.tsv", "news_fresh8.tsv", "news_fresh9.tsv")
     samples = [{r["article"] for r in _rows(n)} for n in names]
     for i, a in enumerate(samples):
         for b in samples[i + 1:]:
