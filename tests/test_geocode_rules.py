@@ -267,3 +267,39 @@ def test_names_in_parentheses_after_a_type_word():
     got = resolved("قصفت الطائرات بلدات (يلدا وببيلا) جنوب دمشق")
     assert got["يلدا"] is not None and got["ببيلا"] is not None
     assert resolved("قصفت الطائرات قرية (الحكومية) أمس") == {}
+
+
+def test_damascus_quarters_the_gazetteer_lacks_are_damascus_city():
+    got = resolved("قصفت قوات النظام حيي القدم والعسالي ومنطقة الحجر الأسود جنوب دمشق.")
+    assert got["حيي القدم"] == got["العسالي"] == ("Damascus", "populated", "SY")
+    assert got["الحجر الأسود"][0] == "Al Ḩajar al Aswad"
+    got = resolved("وتقدمت قوات النظام في حي التضامن وحي القدم ومنطقة القابون.")
+    assert got["حي التضامن"] == got["حي القدم"] == got["القابون"] == ("Damascus", "populated", "SY")
+    # the frequent words stay words without a quarter word
+    assert resolved("فاز فريق كرة القدم بكأس التضامن في دمشق") == {"دمشق": ("Damascus", "populated", "SY")}
+    assert resolved("دمر القصف منازل في حلب") == {"حلب": ("Aleppo", "populated", "SY")}
+
+
+def test_waw_written_apart_joins_like_a_clitic():
+    got = resolved("اشتباكات في مديريات باجل و الجراحي بمحافظة الحديدة")
+    assert got["باجل"] == ("Bajil", "admin2", "YE")
+    assert got["الجراحي"][1:] == ("admin2", "YE")
+
+
+def test_ras_before_a_known_name_heads_another_name():
+    got = resolved("قتلى في منطقة راس الحديدة بمحافظة البيضاء")
+    assert "الحديدة" not in got and got["راس الحديدة"] == ("Al Bayda", "admin1", "YE")
+    # a known whole name stays itself; "على رأس وفد" names no place
+    assert resolved("اشتباكات في مدينة رأس العين بريف الحسكة")["رأس العين"][2] == "SY"
+    assert resolved("وصل على رأس وفد إلى دمشق") == {"دمشق": ("Damascus", "populated", "SY")}
+
+
+def test_front_word_vouches_for_a_frequent_district_name():
+    assert resolved("معارك في جبهة نهم") == {"نهم": ("Nihm", "admin2", "YE")}
+    assert resolved("معارك عنيفة في جبهات صرواح")["صرواح"][2] == "YE"
+    assert resolved("تقدم في جبهات القتال") == {}
+
+
+def test_hills_plural_opens_unknown_names_after_a_capture_word():
+    got = resolved("وأعلنت القوات تحرير تباب عجاج وخشم أضيق في مديرية حيس بمحافظة الحديدة")
+    assert got["عجاج"] == ("Hays", "admin2", "YE")

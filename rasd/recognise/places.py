@@ -102,6 +102,17 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
         if m.token_start > 0 and tokens[m.token_start - 1].text in _name_heads() \
                 and norm.text[tokens[m.token_start - 1].end:tokens[m.token_start].start] == "_":
             continue      # "#بني_سويد" is not Sweden: the tail of a hashtag name ("#الهجمات_على_عفرين" stays)
+        if m.token_start > 0 and _head_of_other_name(norm, tokens, m.token_start):
+            # "وراس الحديدة" (Ras al-Hudaydah, Al Bayda) is not Hodeidah: "رأس" heads another name, kept by
+            # name; a place of that whole name if the gazetteer holds one, else the fallback
+            head = tokens[m.token_start - 1]
+            lead = 1 if head.text.startswith(("و", "ب", "ف")) and head.text[1:] in _ras_words() else 0
+            s_, e_ = norm.span_to_original(head.start + lead, tokens[m.token_end - 1].end)
+            whole = norm.original[s_:e_]
+            known = tuple(p for p in gazetteer.lookup(whole) if p.level in ("populated", "site", "admin3", "admin2"))
+            covered.update(range(m.token_start - 1, m.token_end))
+            out.append(Mention(s_, e_, "PLACE", whole, PlaceRef(whole, known, "populated", False, None, None, s_)))
+            continue
         glued = norm.span_to_original(tokens[m.token_start].start, tokens[m.token_start].end)[0] != m.start
         # a place-type word rescues a name that is also a common word ("ناحية العظيم"), a site word
         # ("سجن بالبلاد") or a clitic between them does not
@@ -113,7 +124,10 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
         big = any(p.population >= _common_word_min_population() and p.country_code in focus_countries()
                   for p in m.payloads)
         needs_backing = common_word = False
-        if not rescued and not big and gazetteer.is_ambiguous_common_word(name):
+        # a front word ("جبهة نهم", "جبهات صرواح") vouches for a focus-country unit or town of a frequent name
+        front = bool(site) and fold(site) in _front_words() and not glued and any(
+            p.country_code in focus_countries() and p.level in ("admin2", "admin3", "populated") for p in m.payloads)
+        if not rescued and not big and not front and gazetteer.is_ambiguous_common_word(name):
             # a common-word name ("الجراحي") after a locative word counts only next to its governorate
             if not _corroborated(norm, tokens, m, covered, by_size=False) or (len(fold(name)) <= 3 and not site):
                 continue      # a short one only after a site word ("جبهة حرض" next to "بمحافظة حجة")
@@ -125,7 +139,8 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
             site = fold(norm.original[self_typed[m.token_start].start:self_typed[m.token_start].end])
         if not (typed or rural or direction or site or named_kind) and not _corroborated(norm, tokens, m, covered):
             needs_backing = True
-        if not typed and _is_common_surface_word(tokens[m.token_start].text) and m.token_end - m.token_start == 1 \
+        if not typed and not front and _is_common_surface_word(tokens[m.token_start].text) \
+                and m.token_end - m.token_start == 1 \
                 and not any(p.population >= _bare_place_rules()[0] or p.level in ("country", "admin1")
                             for p in m.payloads):
             if _prefix_len(norm, tokens[m.token_start], m) and not _is_common_surface_word(fold(name)):
@@ -523,6 +538,9 @@ def _corroborated(norm: NormalisedText, tokens: list[Token], m, covered: set[int
     if prefix.startswith("و") and (m.token_start - 1) in covered:
         return True
     prev = tokens[m.token_start - 1].text if m.token_start > 0 else ""
+    if not prefix and prev == "و" and (m.token_start - 2) in covered \
+            and not norm.text[tokens[m.token_start - 2].end:first.start].replace("و", "", 1).strip(" "):
+        return True       # "و" written apart: "مديريات باجل و الجراحي" as "باجل والجراحي"
     return prev in locatives and not norm.text[tokens[m.token_start - 1].end:first.start].strip(" ")
 
 
@@ -625,6 +643,25 @@ def _feature_words() -> frozenset[str]:
     data = read_yaml("rasd.recognise.data", "place_context.yaml")
     units = {fold(w) for ws in data["types"].values() for w in ws}
     return frozenset(fold(w) for w in data["sites"]) - units
+
+
+def _head_of_other_name(norm: NormalisedText, tokens: list[Token], i: int) -> bool:
+    """The token before token ``i`` is "رأس"/"راس" (with at most a و/ب/ف clitic), joined by a space only: the
+    name at ``i`` is the tail of another name ("راس الحديدة", "ورأس عيسى"), not the place itself."""
+    prev = tokens[i - 1].text
+    if prev not in _ras_words() and not (prev[:1] in ("و", "ب", "ف") and prev[1:] in _ras_words()):
+        return False
+    return norm.text[tokens[i - 1].end:tokens[i].start] == " "
+
+
+@cache
+def _front_words() -> frozenset[str]:
+    return frozenset(fold(w) for w in read_yaml("rasd.recognise.data", "place_context.yaml").get("front_words") or ())
+
+
+@cache
+def _ras_words() -> frozenset[str]:
+    return frozenset(fold(w) for w in read_yaml("rasd.recognise.data", "place_context.yaml").get("other_name_heads") or ())
 
 
 @cache
