@@ -250,17 +250,20 @@ def _read(path: Path) -> list[dict]:
 
 
 FRESH_FILES = ("news_fresh.tsv", "news_fresh2.tsv", "news_fresh3.tsv", "news_fresh4.tsv", "news_fresh5.tsv",
-               "news_fresh6.tsv", "news_fresh7.tsv", "news_fresh8.tsv", "news_fresh9.tsv")
+               "news_fresh6.tsv", "news_fresh7.tsv", "news_fresh8.tsv", "news_fresh9.tsv", "news_fresh10.tsv")
 # the fresh samples as judged once, before anything was fixed from them (the current state is in FRESH_FILES)
 JUDGED_ONCE = ("news_fresh3_1b11e96.tsv", "news_fresh4_0b717aa.tsv", "news_fresh5_e702e5f.tsv",
-               "news_fresh6_1abdeac.tsv", "news_fresh7_2c33743.tsv", "news_fresh8_accc326.tsv", "news_fresh9.tsv")
-# the fresh samples judged once at the final code of rounds three to six: news_fresh6 at 1abdeac, news_fresh7 at
-# 2c33743, news_fresh8 at accc326, news_fresh9 at round six's final code (ac77fc5)
-FINAL_CODE_ONCE = ("news_fresh6_1abdeac.tsv", "news_fresh7_2c33743.tsv", "news_fresh8_accc326.tsv", "news_fresh9.tsv")
+               "news_fresh6_1abdeac.tsv", "news_fresh7_2c33743.tsv", "news_fresh8_accc326.tsv",
+               "news_fresh9_ac77fc5.tsv", "news_fresh10.tsv")
+# the fresh samples judged once at the final code of rounds three to seven: news_fresh6 at 1abdeac, news_fresh7 at
+# 2c33743, news_fresh8 at accc326, news_fresh9 at round six's final code (ac77fc5), news_fresh10 at round seven's
+# (7d53f21)
+FINAL_CODE_ONCE = ("news_fresh6_1abdeac.tsv", "news_fresh7_2c33743.tsv", "news_fresh8_accc326.tsv",
+                   "news_fresh9_ac77fc5.tsv", "news_fresh10.tsv")
 
 
 def cmd_report(news_files: tuple[str, ...] = ("news_sample_c24b437.tsv", "news_sample.tsv") + FRESH_FILES
-               + JUDGED_ONCE[:3]) -> None:
+               + tuple(f for f in JUDGED_ONCE if f not in FRESH_FILES)) -> None:
     ner = _read(OUT / "ner_sample.tsv")
     j = Counter(r["judgement"] for r in ner)
     judged = sum(j.values()) - j[""]
