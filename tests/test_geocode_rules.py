@@ -303,3 +303,11 @@ def test_front_word_vouches_for_a_frequent_district_name():
 def test_hills_plural_opens_unknown_names_after_a_capture_word():
     got = resolved("وأعلنت القوات تحرير تباب عجاج وخشم أضيق في مديرية حيس بمحافظة الحديدة")
     assert got["عجاج"] == ("Hays", "admin2", "YE")
+
+
+def test_ras_rule_leaves_idioms_and_the_name_firas_alone():
+    # "فراس" is the given name Firas, not ف + "راس"; "مسقط رأس" (birthplace) and "على رأس" (at the head of)
+    # before a word that names no place give no "رأس …" place
+    assert not any("راس" in k or "رأس" in k for k in resolved("قال فراس الدبس في دمشق"))
+    assert "رأس زعيم" not in resolved("زار مسقط رأس زعيم الحوثيين في صعدة")
+    assert not any(k.startswith("رأس") for k in resolved("جاء على رأس التحالف وفد إلى عدن"))

@@ -102,17 +102,7 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
         if m.token_start > 0 and tokens[m.token_start - 1].text in _name_heads() \
                 and norm.text[tokens[m.token_start - 1].end:tokens[m.token_start].start] == "_":
             continue      # "#بني_سويد" is not Sweden: the tail of a hashtag name ("#الهجمات_على_عفرين" stays)
-        if m.token_start > 0 and _head_of_other_name(norm, tokens, m.token_start):
-            # "وراس الحديدة" (Ras al-Hudaydah, Al Bayda) is not Hodeidah: "رأس" heads another name, kept by
-            # name; a place of that whole name if the gazetteer holds one, else the fallback
-            head = tokens[m.token_start - 1]
-            lead = 1 if head.text.startswith(("و", "ب", "ف")) and head.text[1:] in _ras_words() else 0
-            s_, e_ = norm.span_to_original(head.start + lead, tokens[m.token_end - 1].end)
-            whole = norm.original[s_:e_]
-            known = tuple(p for p in gazetteer.lookup(whole) if p.level in ("populated", "site", "admin3", "admin2"))
-            covered.update(range(m.token_start - 1, m.token_end))
-            out.append(Mention(s_, e_, "PLACE", whole, PlaceRef(whole, known, "populated", False, None, None, s_)))
-            continue
+        heads_other_name = m.token_start > 0 and _head_of_other_name(norm, tokens, m.token_start)
         glued = norm.span_to_original(tokens[m.token_start].start, tokens[m.token_start].end)[0] != m.start
         # a place-type word rescues a name that is also a common word ("ناحية العظيم"), a site word
         # ("سجن بالبلاد") or a clitic between them does not
@@ -146,6 +136,20 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
             if _prefix_len(norm, tokens[m.token_start], m) and not _is_common_surface_word(fold(name)):
                 continue      # "خسائر بشرية" is not ب + a village called شرية ("والتحيتا" is و + التحيتا)
             needs_backing = True      # "مقر" is not Muqur, but "زبيد" next to "الحديدة" is Zabid
+        if heads_other_name:
+            if needs_backing:
+                continue      # "مسقط رأس زعيم", "على رأس وفد": an idiom before a frequent word, no place
+            # "وراس الحديدة" (Ras al-Hudaydah, Al Bayda) is not Hodeidah: "رأس" heads another name, kept by
+            # name; a place of that whole name if the gazetteer holds one, else the fallback. Only a name that
+            # passed the filters above ("على رأس التحالف" names no place)
+            head = tokens[m.token_start - 1]
+            lead = 1 if head.text.startswith(("و", "ب")) and head.text[1:] in _ras_words() else 0
+            s_, e_ = norm.span_to_original(head.start + lead, tokens[m.token_end - 1].end)
+            whole = norm.original[s_:e_]
+            known = tuple(p for p in gazetteer.lookup(whole) if p.level in ("populated", "site", "admin3", "admin2"))
+            covered.update(range(m.token_start - 1, m.token_end))
+            out.append(Mention(s_, e_, "PLACE", whole, PlaceRef(whole, known, "populated", False, None, None, s_)))
+            continue
         ref = PlaceRef(name, tuple(m.payloads), typed, bool(rural), direction, site, start)
         if needs_backing:
             deferred.append((m, Mention(m.start, m.end, "PLACE", name, ref), common_word))
@@ -646,10 +650,11 @@ def _feature_words() -> frozenset[str]:
 
 
 def _head_of_other_name(norm: NormalisedText, tokens: list[Token], i: int) -> bool:
-    """The token before token ``i`` is "رأس"/"راس" (with at most a و/ب/ف clitic), joined by a space only: the
-    name at ``i`` is the tail of another name ("راس الحديدة", "ورأس عيسى"), not the place itself."""
+    """The token before token ``i`` is "رأس"/"راس" (with at most a و/ب clitic), joined by a space only: the
+    name at ``i`` is the tail of another name ("راس الحديدة", "ورأس عيسى"), not the place itself. Not ف: "فراس"
+    is most often the given name Firas ("فراس الدبس")."""
     prev = tokens[i - 1].text
-    if prev not in _ras_words() and not (prev[:1] in ("و", "ب", "ف") and prev[1:] in _ras_words()):
+    if prev not in _ras_words() and not (prev[:1] in ("و", "ب") and prev[1:] in _ras_words()):
         return False
     return norm.text[tokens[i - 1].end:tokens[i].start] == " "
 
