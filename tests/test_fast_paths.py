@@ -141,3 +141,17 @@ def test_article_without_event_words_is_skipped_but_analyse_still_complete():
     an = analyse(article)
     assert not an.triggers and not an.casualties
     assert an.places and an.numbers and an.dates        # the other recognisers did run
+
+
+def test_loaded_data_is_frozen_out_of_the_collector_without_changing_events():
+    import gc
+
+    import rasd.pipeline as pipeline
+    article = Article("gc-1", "قتل 3 أشخاص وأصيب 5 آخرون في قصف على مدينة حلب يوم الخميس.",
+                      published=pipeline.parse_published("2018-03-02"))
+    first = pipeline.extract_article(article, models=False, include_all=True)
+    assert first                       # a whole article ran: every recogniser has loaded its data
+    second = pipeline.extract_article(article, models=False, include_all=True)   # settles, then extracts
+    assert pipeline._settled[False] and gc.get_freeze_count() > 0
+    assert second == first
+    assert pipeline.extract_article(article, models=False, include_all=True) == first
