@@ -155,3 +155,27 @@ def test_loaded_data_is_frozen_out_of_the_collector_without_changing_events():
     assert pipeline._settled[False] and gc.get_freeze_count() > 0
     assert second == first
     assert pipeline.extract_article(article, models=False, include_all=True) == first
+
+
+def test_readings_index_only_the_keys_a_phrase_can_start_with_and_follow_new_lexicons():
+    from rasd.recognise.lexicon import _indexed_keys, index_keys
+    text = "وبالقرطاسيه ذهب الكشكوليون الى سوق القرطاسيه وكشكوليون"
+    norm = normalise(text)
+    tokens = tokenize(norm.text)
+    before = token_readings(tokens)
+    # a lexicon loaded after the token list was indexed (lexicons load lazily, within the first article)
+    late = PhraseLexicon([("القرطاسية", "shop"), ("سوق القرطاسية", "market")])
+    assert [(text[m.start:m.end], m.payloads) for m in late.find(norm, tokens)] == \
+        [("القرطاسيه", ("shop",)), ("سوق القرطاسيه", ("market",))] == \
+        [(text[m.start:m.end], m.payloads) for m in _reference_find(late, norm)]
+    assert token_readings(tokens) is not before
+    # by_key holds exactly the indexed keys among every token's clitic readings, each with its full rank
+    index_keys(["كشكوليون"])
+    readings = token_readings(tokens)
+    expected: dict[str, set[tuple[str, int, int]]] = {}
+    for tok in tokens:
+        for rank, (prefix_len, key) in enumerate(clitic_readings(tok.text)):
+            if key in _indexed_keys:
+                expected.setdefault(key, set()).add((tok.text, rank, prefix_len))
+    assert {k: set(v) for k, v in readings.by_key.items()} == expected
+    assert ("وكشكوليون", 1, 1) in expected["كشكوليون"]
