@@ -21,7 +21,7 @@ from hijridate import Gregorian, Hijri
 
 from rasd.model import Mention
 from rasd.recognise.numbers import (Entry, WordInfo, WordLexicon, NumberScan, load_data, make_reader,
-                                    number_lexicon, to_original)
+                                    number_lexicon, number_scan, to_original)
 from rasd.text.normalise import NormalisedText, fold
 from rasd.text.tokens import Token, tokenize
 
@@ -206,7 +206,7 @@ class _DateScan:
 
     def numbers(self) -> NumberScan:
         if self._numbers is None:
-            self._numbers = NumberScan(self.norm, self.toks)
+            self._numbers = number_scan(self.norm, self.toks)
         return self._numbers
 
     # -- the scan

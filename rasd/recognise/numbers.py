@@ -670,7 +670,25 @@ def number_spans(norm: NormalisedText, tokens: list[Token] | None = None) -> lis
         tokens = tokenize(norm.text)
     if not tokens:
         return []
-    return NumberScan(norm, tokens).scan()
+    return number_scan(norm, tokens).scan()
+
+
+# The last scan made: the date recogniser reads numbers over the same text and token list right after the
+# number recogniser, and a scan only reads its tokens once made (its per-token word lookups were 5 % of the
+# rules-only CPU time, made twice for two articles in five; rasd bench, issue 8). Holding it keeps its
+# objects alive, so an identity check cannot be fooled by a reused address.
+_last_scan: NumberScan | None = None
+
+
+def number_scan(norm: NormalisedText, tokens: list[Token]) -> NumberScan:
+    """A NumberScan of ``tokens`` (the last one made when it was over the same objects and length)."""
+    global _last_scan
+    last = _last_scan
+    if last is not None and last.norm is norm and last.toks is tokens and last.n == len(tokens):
+        return last
+    last = NumberScan(norm, tokens)
+    _last_scan = last
+    return last
 
 
 def find_numbers(norm: NormalisedText, tokens: list[Token] | None = None) -> list[Mention]:
