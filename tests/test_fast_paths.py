@@ -122,6 +122,35 @@ def test_normalise_and_fold_match_the_per_character_version(text):
     assert fold(text) == ref.text
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("اأإآٱبتةثىیيـًٌٍَُِّْٰ ؤئکڪگك\u200f\u200b\u00ad٣۵3٫٬“”«».,\nﻻﺍﻟ\ufeffİaA")),
+               min_size=250, max_size=700), st.booleans())
+def test_long_texts_fold_by_replacement_as_by_translate(text, spelling):
+    """Texts of REPLACE_MIN_CHARS or more are folded by replacing the characters they hold."""
+    from rasd.recognise.numbers import SPELLING_STEPS
+    from rasd.text.normalise import REPLACE_MIN_CHARS, _fold
+    steps = SPELLING_STEPS if spelling else DEFAULT_STEPS
+    work = text * (REPLACE_MIN_CHARS // len(text) + 1)
+    assert _fold(work, steps)[2] == _reference_fold(work, steps)
+    ref = _reference_normalise(work)
+    got = normalise(work)
+    assert (got.text, got.to_original) == (ref.text, ref.to_original)
+    assert fold(work) == ref.text
+
+
+def _reference_fold(text: str, steps: tuple[str, ...]) -> str:
+    """_fold as it was: presentation forms expanded, then str.translate."""
+    work = text
+    if "presentation_forms" in steps:
+        work = "".join(unicodedata.normalize("NFKC", c)
+                       if (0xFB50 <= ord(c) <= 0xFDFF or 0xFE70 <= ord(c) <= 0xFEFF) and c != "\ufeff" else c
+                       for c in text)
+    folded = work.translate(_tables(steps)[0])
+    if "casefold" in steps and len(folded.lower()) == len(folded):
+        folded = folded.lower()
+    return folded
+
+
 def test_tokens_are_ordinary_frozen_tokens():
     tokens = tokenize("قتل 3,5 شخصا في حلب")
     assert tokens[0] == Token(0, 3, "قتل") and hash(tokens[0]) == hash(Token(0, 3, "قتل"))
