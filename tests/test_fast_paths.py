@@ -208,3 +208,37 @@ def test_readings_index_only_the_keys_a_phrase_can_start_with_and_follow_new_lex
                 expected.setdefault(key, set()).add((tok.text, rank, prefix_len))
     assert {k: set(v) for k, v in readings.by_key.items()} == expected
     assert ("وكشكوليون", 1, 1) in expected["كشكوليون"]
+
+
+def _reference_clitic_readings(word: str) -> tuple[tuple[int, str], ...]:
+    """clitic_readings() as it was: every word through the proclitic loop."""
+    seen: dict[str, int] = {}
+
+    def add(prefix_len: int, stem: str) -> None:
+        if len(stem) >= 2:
+            key = strip_article(stem)
+            if key not in seen:
+                seen[key] = prefix_len
+
+    add(0, word)
+    for conj in ("", "و", "ف"):
+        if conj and not word.startswith(conj):
+            continue
+        rest = word[len(conj):]
+        if conj:
+            add(len(conj), rest)
+        if rest.startswith("لل") and len(rest) > 3:
+            add(len(conj) + 1, "ال" + rest[2:])
+        for prep in ("ب", "ل", "ك"):
+            if rest.startswith(prep) and len(rest) > 2:
+                add(len(conj) + 1, rest[1:])
+    return tuple((p, k) for k, p in seen.items())
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=st.sampled_from(list("وفبلكالحسكهمدينت3a")), max_size=9))
+def test_clitic_readings_fast_path_agrees(word):
+    assert clitic_readings.__wrapped__(word) == _reference_clitic_readings(word)
+    assert clitic_readings(word) == _reference_clitic_readings(word)
+    for prefix in ("", "و", "ف", "ب", "ل", "لل", "ك", "وب", "فل", "ال", "وال"):
+        assert clitic_readings(prefix + word) == _reference_clitic_readings(prefix + word)

@@ -172,7 +172,11 @@ def _word_entries(word: str) -> tuple[tuple[str, tuple[str, int, int]], ...]:
     """(matching key, (word, reading rank, clitic prefix length)) for each clitic reading of a word whose
     key is indexed (the rank counts all the word's readings)."""
     indexed = _indexed_keys
-    return tuple((key, (word, rank, prefix_len)) for rank, (prefix_len, key) in enumerate(clitic_readings(word))
+    readings = clitic_readings(word)
+    if len(readings) == 1:      # most words (no proclitic): no generator
+        prefix_len, key = readings[0]
+        return ((key, (word, 0, prefix_len)),) if key in indexed else ()
+    return tuple((key, (word, rank, prefix_len)) for rank, (prefix_len, key) in enumerate(readings)
                  if key in indexed)
 
 
