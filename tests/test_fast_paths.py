@@ -242,3 +242,36 @@ def test_clitic_readings_fast_path_agrees(word):
     assert clitic_readings(word) == _reference_clitic_readings(word)
     for prefix in ("", "و", "ف", "ب", "ل", "لل", "ك", "وب", "فل", "ال", "وال"):
         assert clitic_readings(prefix + word) == _reference_clitic_readings(prefix + word)
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.sampled_from(list("وفبلكالثمنيةعشرونخسه3")), max_size=10))
+def test_number_and_date_word_readers_agree_with_the_prefix_loop(word):
+    """make_reader's readers skip the prefix loop for a word no prefix starts: same WordInfo."""
+    from rasd.recognise.dates import date_lexicon
+    from rasd.recognise.numbers import DIGIT_INFO, NO_INFO, Reading, WordInfo, number_lexicon
+
+    def reference(lexicon, blocked, word):
+        firsts, out = lexicon.by_first, []
+        if word[:1].isdecimal():
+            return DIGIT_INFO
+        if word in blocked:
+            return NO_INFO
+        for prefix in ("",) + lexicon.prefixes:
+            if prefix and (not word.startswith(prefix) or len(word) - len(prefix) < 2):
+                continue
+            stem = word[len(prefix):]
+            if stem in firsts:
+                out.append(Reading(len(prefix), False, stem))
+            if stem.startswith("ال") and stem[2:] in firsts:
+                out.append(Reading(len(prefix), True, stem[2:]))
+            if prefix.endswith("ل") and stem.startswith("ل") and stem[1:] in firsts:
+                out.append(Reading(len(prefix), True, stem[1:]))
+        return tuple(out)
+
+    numbers, dates = number_lexicon(), date_lexicon()
+    for w in (word, "و" + word, "ال" + word, "بال" + word, "لل" + word):
+        for lex, blocked in ((numbers, numbers.not_numbers), (dates, frozenset())):
+            info = lex.read(w)
+            ref = reference(lex.words, blocked, w)
+            assert info.readings == (ref.readings if isinstance(ref, WordInfo) else ref)

@@ -153,6 +153,10 @@ def make_reader(lexicon: WordLexicon, starting: frozenset[str],
     """
     firsts = lexicon.by_first
     prefixes = lexicon.prefixes
+    # a word that no prefix can start is read whole only (most words; the loop tried each prefix in turn)
+    initials = frozenset(p[:1] for p in prefixes)
+    with_prefixes = ("",) + prefixes
+    whole_only = ("",) if "" not in prefixes else with_prefixes
 
     @lru_cache(maxsize=200_000)
     def read(word: str) -> WordInfo:
@@ -161,7 +165,7 @@ def make_reader(lexicon: WordLexicon, starting: frozenset[str],
         if word in blocked:
             return NO_INFO
         out: list[Reading] = []
-        for prefix in ("",) + prefixes:
+        for prefix in (with_prefixes if word[:1] in initials else whole_only):
             if prefix and (not word.startswith(prefix) or len(word) - len(prefix) < 2):
                 continue
             p = len(prefix)
