@@ -175,7 +175,7 @@ def test_article_without_event_words_is_skipped_but_analyse_still_complete():
 def test_loaded_data_is_frozen_out_of_the_collector_without_changing_events():
     import gc
 
-    import rasd.pipeline as pipeline
+    from rasd import pipeline
     article = Article("gc-1", "قتل 3 أشخاص وأصيب 5 آخرون في قصف على مدينة حلب يوم الخميس.",
                       published=pipeline.parse_published("2018-03-02"))
     first = pipeline.extract_article(article, models=False, include_all=True)
@@ -249,14 +249,13 @@ def test_clitic_readings_fast_path_agrees(word):
 def test_number_and_date_word_readers_agree_with_the_prefix_loop(word):
     """make_reader's readers skip the prefix loop for a word no prefix starts: same WordInfo."""
     from rasd.recognise.dates import date_lexicon
-    from rasd.recognise.numbers import DIGIT_INFO, NO_INFO, Reading, WordInfo, number_lexicon
+    from rasd.recognise.numbers import Reading, number_lexicon
 
     def reference(lexicon, blocked, word):
+        """The readings as the prefix loop made them (none for a digit or a blocked word)."""
         firsts, out = lexicon.by_first, []
-        if word[:1].isdecimal():
-            return DIGIT_INFO
-        if word in blocked:
-            return NO_INFO
+        if word[:1].isdecimal() or word in blocked:
+            return ()
         for prefix in ("",) + lexicon.prefixes:
             if prefix and (not word.startswith(prefix) or len(word) - len(prefix) < 2):
                 continue
@@ -274,4 +273,17 @@ def test_number_and_date_word_readers_agree_with_the_prefix_loop(word):
         for lex, blocked in ((numbers, numbers.not_numbers), (dates, frozenset())):
             info = lex.read(w)
             ref = reference(lex.words, blocked, w)
-            assert info.readings == (ref.readings if isinstance(ref, WordInfo) else ref)
+            assert info.readings == ref
+
+
+@settings(max_examples=100, deadline=None)
+@given(texts)
+def test_joint_number_and_date_word_infos_equal_each_recognisers_own(text):
+    from rasd.recognise.dates import date_lexicon
+    from rasd.recognise.numbers import number_lexicon, token_infos
+    tokens = tokenize(normalise(text + " ثلاثة آلاف و25 في الخامس من أيار 2018 بعد ثلاث سنوات").text)
+    numbers, dates = token_infos(tokens)
+    assert numbers == [number_lexicon().read(t.text) for t in tokens]
+    assert dates == [date_lexicon().read(t.text) for t in tokens]
+    assert token_infos(tokens)[0] is numbers                     # the same token list: reused
+    assert token_infos(list(tokens))[1] is not dates             # another list: read again
