@@ -157,8 +157,8 @@ class TokenReadings:
             else:
                 at.append(i)
         by_key: defaultdict[str, list[tuple[str, int, int]]] = defaultdict(list)
-        for word in positions:
-            for key, entry in _word_entries(word):
+        for entries in filter(None, map(_word_entries, positions)):    # most words have none
+            for key, entry in entries:
                 by_key[key].append(entry)
         self.tokens = tokens
         self.length = len(tokens)
