@@ -287,3 +287,13 @@ def test_joint_number_and_date_word_infos_equal_each_recognisers_own(text):
     assert dates == [date_lexicon().read(t.text) for t in tokens]
     assert token_infos(tokens)[0] is numbers                     # the same token list: reused
     assert token_infos(list(tokens))[1] is not dates             # another list: read again
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.sampled_from(list("\n\n!?؟….. ab3قتل،")), max_size=60))
+def test_sentence_boundaries_as_the_alternation_found_them(text):
+    import re
+
+    from rasd.text.segment import _BOUNDARY
+    alternation = re.compile(r"\n+|[!?؟…]+|\.+")
+    assert [m.span() for m in _BOUNDARY.finditer(text)] == [m.span() for m in alternation.finditer(text)]
