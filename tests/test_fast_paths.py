@@ -207,6 +207,9 @@ def test_readings_index_only_the_keys_a_phrase_can_start_with_and_follow_new_lex
             if key in _indexed_keys:
                 expected.setdefault(key, set()).add((tok.text, rank, prefix_len))
     assert {k: set(v) for k, v in readings.by_key.items()} == expected
+    # positions: every place of each word with an indexed reading, in order
+    words = {w for entries in expected.values() for w, _, _ in entries}
+    assert readings.positions == {w: [i for i, t in enumerate(tokens) if t.text == w] for w in words}
     assert ("وكشكوليون", 1, 1) in expected["كشكوليون"]
 
 

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress, count
 from typing import Generic, TypeVar
 
 from rasd.text.normalise import NormalisedText, fold
@@ -143,23 +144,24 @@ def index_keys(keys: Iterable[str]) -> None:
 
 
 class TokenReadings:
-    """Where each word of a token list stands, and the clitic readings of each distinct word indexed by
-    matching key (the keys some phrase can start with, see ``index_keys``): computed once per token list
-    and shared by all the lexicons that scan it (about ten per article)."""
-    __slots__ = ("tokens", "length", "positions", "by_key", "version")
+    """The clitic readings of each distinct word of a token list indexed by matching key (the keys some
+    phrase can start with, see ``index_keys``), and where each word with such a reading stands: computed
+    once per token list and shared by all the lexicons that scan it (about ten per article)."""
+    __slots__ = ("by_key", "length", "positions", "tokens", "version")
 
     def __init__(self, tokens: list[Token]) -> None:
-        positions: dict[str, list[int]] = {}
-        for i, tok in enumerate(tokens):
-            at = positions.get(tok.text)
-            if at is None:
-                positions[tok.text] = [i]
-            else:
-                at.append(i)
+        texts = [tok.text for tok in tokens]
         by_key: defaultdict[str, list[tuple[str, int, int]]] = defaultdict(list)
-        for entries in filter(None, map(_word_entries, positions)):    # most words have none
+        # the positions of the words with an indexed reading only (a fifth of them): the others are found
+        # by no lexicon, and a list for each distinct word was a tenth of this index's cost
+        positions: dict[str, list[int]] = {}
+        for entries in filter(None, map(_word_entries, dict.fromkeys(texts))):    # most words have none
+            positions[entries[0][1][0]] = []
             for key, entry in entries:
                 by_key[key].append(entry)
+        if positions:
+            for i in compress(count(), map(positions.__contains__, texts)):
+                positions[texts[i]].append(i)
         self.tokens = tokens
         self.length = len(tokens)
         self.positions = positions
