@@ -153,7 +153,7 @@ class TokenReadings:
         texts = [tok.text for tok in tokens]
         by_key: defaultdict[str, list[tuple[str, int, int]]] = defaultdict(list)
         # the positions of the words with an indexed reading only (a fifth of them): the others are found
-        # by no lexicon, and a list for each distinct word was a tenth of this index's cost
+        # by no lexicon, and a list for each distinct word was a quarter of this index's cost
         positions: dict[str, list[int]] = {}
         for entries in filter(None, map(_word_entries, dict.fromkeys(texts))):    # most words have none
             positions[entries[0][1][0]] = []
