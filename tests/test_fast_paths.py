@@ -300,3 +300,36 @@ def test_sentence_boundaries_as_the_alternation_found_them(text):
     from rasd.text.segment import _BOUNDARY
     alternation = re.compile(r"\n+|[!?؟…]+|\.+")
     assert [m.span() for m in _BOUNDARY.finditer(text)] == [m.span() for m in alternation.finditer(text)]
+
+
+def test_word_cache_computes_each_word_once_and_empties_when_full():
+    from functools import lru_cache
+
+    from rasd.text.wordcache import WordCache
+    calls: list[str] = []
+
+    def length(word: str) -> int:
+        calls.append(word)
+        return len(word)
+
+    cache = WordCache(length, max_size=3)
+    reference = lru_cache(maxsize=3)(len)
+    words = ["قتل", "في", "قتل", "حلب", "دير", "قتل", "الزور", "في"]
+    assert list(map(cache.__getitem__, words)) == list(map(reference, words)) == [len(w) for w in words]
+    # emptied when a fourth word came: "دير", then "في" again
+    assert calls == ["قتل", "في", "حلب", "دير", "قتل", "الزور", "في"]
+    assert len(cache) <= 3
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(WORDS + ["وال" + w for w in WORDS] + ["بال" + w for w in WORDS]), max_size=30))
+def test_phrase_index_entries_through_the_word_cache_equal_the_computed_ones(words):
+    from rasd.recognise.lexicon import _entries_of, _word_entries
+    assert [_word_entries[w] for w in words] == [_entries_of(w) for w in words]
+    tokens = tokenize(fold(" ".join(words)))
+    readings = token_readings(tokens)
+    expected: dict[str, list[tuple[str, int, int]]] = {}
+    for text in dict.fromkeys(t.text for t in tokens):
+        for key, entry in _entries_of(text):
+            expected.setdefault(key, []).append(entry)
+    assert dict(readings.by_key) == expected

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import compress, count
 from typing import Generic, TypeVar
 
 from rasd.text.normalise import NormalisedText, fold
 from rasd.text.tokens import Token, clitic_readings, strip_article, tokenize
+from rasd.text.wordcache import WordCache
 
 P = TypeVar("P")
 
@@ -140,7 +140,7 @@ def index_keys(keys: Iterable[str]) -> None:
     if new:
         _indexed_keys.update(new)
         _index_version += 1
-        _word_entries.cache_clear()     # the words' entries were filtered by the smaller set
+        _word_entries.clear()     # the words' entries were filtered by the smaller set
 
 
 class TokenReadings:
@@ -155,7 +155,7 @@ class TokenReadings:
         # the positions of the words with an indexed reading only (a fifth of them): the others are found
         # by no lexicon, and a list for each distinct word was a quarter of this index's cost
         positions: dict[str, list[int]] = {}
-        for entries in filter(None, map(_word_entries, dict.fromkeys(texts))):    # most words have none
+        for entries in filter(None, map(_word_entries.__getitem__, dict.fromkeys(texts))):  # most have none
             positions[entries[0][1][0]] = []
             for key, entry in entries:
                 by_key[key].append(entry)
@@ -169,8 +169,7 @@ class TokenReadings:
         self.version = _index_version
 
 
-@lru_cache(maxsize=50_000)
-def _word_entries(word: str) -> tuple[tuple[str, tuple[str, int, int]], ...]:
+def _entries_of(word: str) -> tuple[tuple[str, tuple[str, int, int]], ...]:
     """(matching key, (word, reading rank, clitic prefix length)) for each clitic reading of a word whose
     key is indexed (the rank counts all the word's readings)."""
     indexed = _indexed_keys
@@ -180,6 +179,11 @@ def _word_entries(word: str) -> tuple[tuple[str, tuple[str, int, int]], ...]:
         return ((key, (word, 0, prefix_len)),) if key in indexed else ()
     return tuple((key, (word, rank, prefix_len)) for rank, (prefix_len, key) in enumerate(readings)
                  if key in indexed)
+
+
+# each word's entries, computed once: a dictionary probe per distinct word of an article (an lru_cache's
+# recency bookkeeping on each hit cost more than the probe); emptied when a lexicon adds indexed keys
+_word_entries: WordCache[tuple[tuple[str, tuple[str, int, int]], ...]] = WordCache(_entries_of, 100_000)
 
 
 # The readings of the last token list scanned: the pipeline hands the same list to every recogniser of an
