@@ -333,3 +333,13 @@ def test_phrase_index_entries_through_the_word_cache_equal_the_computed_ones(wor
         for key, entry in _entries_of(text):
             expected.setdefault(key, []).append(entry)
     assert dict(readings.by_key) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("قتلفيحلب 3,5.٣_-\n،ـabc")), max_size=80))
+def test_tokenize_by_mapping_over_the_matches_equals_the_loop_per_match(text):
+    from rasd.text.tokens import TOKEN_RE
+    expected = [Token(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text)]
+    tokens = tokenize(text)
+    assert tokens == expected
+    assert all(type(t) is Token and hash(t) == hash(e) for t, e in zip(tokens, expected))
