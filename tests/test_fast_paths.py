@@ -343,3 +343,21 @@ def test_tokenize_by_mapping_over_the_matches_equals_the_loop_per_match(text):
     tokens = tokenize(text)
     assert tokens == expected
     assert all(type(t) is Token and hash(t) == hash(e) for t, e in zip(tokens, expected))
+
+
+def test_each_lexicons_first_keys_sorted_out_once_equal_its_intersection_with_the_index():
+    text = "وبالحسكة قوات الأمن في ريف إدلب والبوكمال ومدينة حلب ودير الزور والقرنفلية"
+    norm = normalise(text)
+    tokens = tokenize(norm.text)
+    lexicons = [PhraseLexicon([(p, p) for p in PHRASES]), PhraseLexicon([("حلب", 1), ("دير الزور", 2)])]
+    readings = token_readings(tokens)
+    for lex in lexicons:
+        assert sorted(readings.firsts_of(lex._id)) == sorted(lex._max_len.keys() & readings.by_key.keys())
+    # a lexicon made after the readings (its first word already indexed, and a new one)
+    late = PhraseLexicon([("ريف إدلب", "late"), ("القرنفلية", "new")])
+    readings = token_readings(tokens)
+    assert sorted(readings.firsts_of(late._id)) == sorted(late._max_len.keys() & readings.by_key.keys())
+    assert len(readings.firsts_of(late._id)) == 2
+    assert [(text[m.start:m.end], m.payloads) for m in late.find(norm, tokens)] == \
+        [(text[m.start:m.end], m.payloads) for m in _reference_find(late, norm)] == \
+        [("ريف إدلب", ("late",)), ("القرنفلية", ("new",))]

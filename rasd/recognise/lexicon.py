@@ -38,6 +38,7 @@ class PhraseLexicon(Generic[P]):
         self._phrases: dict[tuple[str, ...], list[P]] = {}
         self._max_len: dict[str, int] = {}
         self._continued: set[tuple[str, ...]] = set()     # proper prefixes of the phrases' keys
+        self._id = next(_lexicon_ids)
         for phrase, payload in entries:
             self.add(phrase, payload)
 
@@ -50,6 +51,8 @@ class PhraseLexicon(Generic[P]):
             bucket.append(payload)
         if key[0] not in _indexed_keys:
             index_keys((key[0],))
+        if key[0] not in self._max_len:
+            _starts_phrases_of(key[0], self._id)
         self._max_len[key[0]] = max(self._max_len.get(key[0], 0), len(key))
         self._continued.update(key[:j] for j in range(1, len(key)))
         if len(key) == 2:   # the same name written as one word
@@ -59,6 +62,8 @@ class PhraseLexicon(Generic[P]):
                 jb.append(payload)
             if joined[0] not in _indexed_keys:
                 index_keys(joined)
+            if joined[0] not in self._max_len:
+                _starts_phrases_of(joined[0], self._id)
             self._max_len[joined[0]] = max(self._max_len.get(joined[0], 0), 1)
 
     def __len__(self) -> int:
@@ -73,9 +78,9 @@ class PhraseLexicon(Generic[P]):
         if tokens is None:
             tokens = tokenize(norm.text)
         readings = token_readings(tokens)
-        # only the tokens with a reading that starts one of this lexicon's phrases are looked at: a set
-        # intersection in C instead of a dictionary probe per token and reading (rasd bench, issue 8)
-        firsts = self._max_len.keys() & readings.by_key.keys()
+        # only the tokens with a reading that starts one of this lexicon's phrases are looked at; the
+        # readings sort their keys by lexicon once for all the lexicons (rasd bench, issue 8)
+        firsts = readings.firsts_of(self._id)
         if not firsts:
             return []
         by_key, positions = readings.by_key, readings.positions
@@ -130,6 +135,19 @@ class PhraseLexicon(Generic[P]):
 _indexed_keys: set[str] = set()
 _index_version = 0
 
+# For each indexed key, the lexicons (by id) with a phrase starting with it. Each lexicon intersected its own
+# first words with an article's indexed keys (~50): ~400 probes of large dictionaries an article, 3 % of the
+# rules-only CPU time; the keys are now sorted by lexicon once an article (rasd bench, issue 8).
+_lexicon_ids = count()
+_lexicons_starting: dict[str, list[int]] = {}
+_lexicons_version = 0
+
+
+def _starts_phrases_of(key: str, lexicon_id: int) -> None:
+    global _lexicons_version
+    _lexicons_starting.setdefault(key, []).append(lexicon_id)
+    _lexicons_version += 1
+
 
 def index_keys(keys: Iterable[str]) -> None:
     """Make these matching keys visible in ``TokenReadings.by_key`` (a lexicon's first words are already)."""
@@ -147,7 +165,7 @@ class TokenReadings:
     """The clitic readings of each distinct word of a token list indexed by matching key (the keys some
     phrase can start with, see ``index_keys``), and where each word with such a reading stands: computed
     once per token list and shared by all the lexicons that scan it (about ten per article)."""
-    __slots__ = ("by_key", "length", "positions", "tokens", "version")
+    __slots__ = ("by_key", "by_lexicon", "by_lexicon_version", "length", "positions", "tokens", "version")
 
     def __init__(self, tokens: list[Token]) -> None:
         texts = [tok.text for tok in tokens]
@@ -167,6 +185,24 @@ class TokenReadings:
         self.positions = positions
         self.by_key = by_key
         self.version = _index_version
+        self.by_lexicon: dict[int, list[str]] = {}
+        self.by_lexicon_version = -1
+
+    def firsts_of(self, lexicon_id: int) -> list[str]:
+        """The keys of ``by_key`` that start a phrase of this lexicon (as its first words intersected with
+        them), sorted out for all the lexicons at the first call."""
+        if self.by_lexicon_version != _lexicons_version:
+            by_lexicon: dict[int, list[str]] = {}
+            starting = _lexicons_starting
+            for key in self.by_key:
+                for lid in starting.get(key, ()):
+                    if lid in by_lexicon:
+                        by_lexicon[lid].append(key)
+                    else:
+                        by_lexicon[lid] = [key]
+            self.by_lexicon = by_lexicon
+            self.by_lexicon_version = _lexicons_version
+        return self.by_lexicon.get(lexicon_id, [])
 
 
 def _entries_of(word: str) -> tuple[tuple[str, tuple[str, int, int]], ...]:
