@@ -361,3 +361,14 @@ def test_each_lexicons_first_keys_sorted_out_once_equal_its_intersection_with_th
     assert [(text[m.start:m.end], m.payloads) for m in late.find(norm, tokens)] == \
         [(text[m.start:m.end], m.payloads) for m in _reference_find(late, norm)] == \
         [("ريف إدلب", ("late",)), ("القرنفلية", ("new",))]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(WORDS + ["ثلاثة", "آلاف", "أيار", "امس", "15", "السبت", "جنديين"]), max_size=12))
+def test_joint_reader_shares_one_pair_for_words_neither_recogniser_reads(words):
+    from rasd.recognise.dates import date_lexicon
+    from rasd.recognise.numbers import NO_INFO, NO_INFOS, _joint_reader, number_lexicon
+    for word in (fold(w) for w in words):
+        pair = _joint_reader()[word]
+        assert pair == (number_lexicon().read(word), date_lexicon().read(word))
+        assert (pair is NO_INFOS) == (pair[0] is NO_INFO and pair[1] is NO_INFO)

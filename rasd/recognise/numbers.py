@@ -140,6 +140,7 @@ class WordInfo:
 
 
 NO_INFO = WordInfo((), frozenset())
+NO_INFOS = (NO_INFO, NO_INFO)       # a word that neither the number nor the date recogniser can read
 DIGIT_INFO = WordInfo((), frozenset(), digit=True, start=True)
 
 
@@ -689,7 +690,10 @@ def _joint_reader() -> Any:
     read_number, read_date = number_lexicon().read.__wrapped__, date_lexicon().read.__wrapped__
 
     def read(word: str) -> tuple[WordInfo, WordInfo]:
-        return read_number(word), read_date(word)
+        number, date = read_number(word), read_date(word)
+        if number is NO_INFO and date is NO_INFO:
+            return NO_INFOS     # most words: one shared pair, not a tuple per word for the collector to walk
+        return number, date
 
     # a dictionary probe per token (an lru_cache's recency bookkeeping on each hit cost more than the probe)
     return WordCache(read, 200_000)
