@@ -247,35 +247,37 @@ def test_clitic_readings_fast_path_agrees(word):
         assert clitic_readings(prefix + word) == _reference_clitic_readings(prefix + word)
 
 
+def _reference_readings(lexicon, blocked, word):
+    """The readings as the prefix loop made them (none for a digit or a blocked word)."""
+    from rasd.recognise.numbers import Reading
+    firsts, out = lexicon.by_first, []
+    if word[:1].isdecimal() or word in blocked:
+        return ()
+    for prefix in ("",) + lexicon.prefixes:
+        if prefix and (not word.startswith(prefix) or len(word) - len(prefix) < 2):
+            continue
+        stem = word[len(prefix):]
+        if stem in firsts:
+            out.append(Reading(len(prefix), False, stem))
+        if stem.startswith("ال") and stem[2:] in firsts:
+            out.append(Reading(len(prefix), True, stem[2:]))
+        if prefix.endswith("ل") and stem.startswith("ل") and stem[1:] in firsts:
+            out.append(Reading(len(prefix), True, stem[1:]))
+    return tuple(out)
+
+
 @settings(max_examples=300)
 @given(st.text(alphabet=st.sampled_from(list("وفبلكالثمنيةعشرونخسه3")), max_size=10))
 def test_number_and_date_word_readers_agree_with_the_prefix_loop(word):
     """make_reader's readers skip the prefix loop for a word no prefix starts: same WordInfo."""
     from rasd.recognise.dates import date_lexicon
-    from rasd.recognise.numbers import Reading, number_lexicon
-
-    def reference(lexicon, blocked, word):
-        """The readings as the prefix loop made them (none for a digit or a blocked word)."""
-        firsts, out = lexicon.by_first, []
-        if word[:1].isdecimal() or word in blocked:
-            return ()
-        for prefix in ("",) + lexicon.prefixes:
-            if prefix and (not word.startswith(prefix) or len(word) - len(prefix) < 2):
-                continue
-            stem = word[len(prefix):]
-            if stem in firsts:
-                out.append(Reading(len(prefix), False, stem))
-            if stem.startswith("ال") and stem[2:] in firsts:
-                out.append(Reading(len(prefix), True, stem[2:]))
-            if prefix.endswith("ل") and stem.startswith("ل") and stem[1:] in firsts:
-                out.append(Reading(len(prefix), True, stem[1:]))
-        return tuple(out)
+    from rasd.recognise.numbers import number_lexicon
 
     numbers, dates = number_lexicon(), date_lexicon()
     for w in (word, "و" + word, "ال" + word, "بال" + word, "لل" + word):
         for lex, blocked in ((numbers, numbers.not_numbers), (dates, frozenset())):
             info = lex.read(w)
-            ref = reference(lex.words, blocked, w)
+            ref = _reference_readings(lex.words, blocked, w)
             assert info.readings == ref
 
 
@@ -372,3 +374,18 @@ def test_joint_reader_shares_one_pair_for_words_neither_recogniser_reads(words):
         pair = _joint_reader()[word]
         assert pair == (number_lexicon().read(word), date_lexicon().read(word))
         assert (pair is NO_INFOS) == (pair[0] is NO_INFO and pair[1] is NO_INFO)
+
+
+def test_number_and_date_readers_skip_words_ending_as_no_first_word_without_losing_a_reading():
+    """make_reader rejects a word whose last letters end no first word: every lexicon word, with clitics,
+    the article, and its last letter changed or dropped, reads as the prefix loop reads it."""
+    from rasd.recognise.dates import date_lexicon
+    from rasd.recognise.numbers import number_lexicon
+    numbers, dates = number_lexicon(), date_lexicon()
+    for lex, blocked in ((numbers, numbers.not_numbers), (dates, frozenset())):
+        read = lex.read.__wrapped__
+        for first in lex.words.by_first:
+            for stem in (first, first[:-1], first[:-1] + "ز", first + "ه", first + "ين"):
+                for w in (stem, "و" + stem, "ال" + stem, "بال" + stem, "لل" + stem, "وب" + stem, "فال" + stem):
+                    if w:
+                        assert read(w).readings == _reference_readings(lex.words, blocked, w), w
