@@ -304,30 +304,12 @@ def test_sentence_boundaries_as_the_alternation_found_them(text):
     assert [m.span() for m in _BOUNDARY.finditer(text)] == [m.span() for m in alternation.finditer(text)]
 
 
-def test_word_cache_computes_each_word_once_and_empties_when_full():
-    from functools import lru_cache
-
-    from rasd.text.wordcache import WordCache
-    calls: list[str] = []
-
-    def length(word: str) -> int:
-        calls.append(word)
-        return len(word)
-
-    cache = WordCache(length, max_size=3)
-    reference = lru_cache(maxsize=3)(len)
-    words = ["قتل", "في", "قتل", "حلب", "دير", "قتل", "الزور", "في"]
-    assert list(map(cache.__getitem__, words)) == list(map(reference, words)) == [len(w) for w in words]
-    # emptied when a fourth word came: "دير", then "في" again
-    assert calls == ["قتل", "في", "حلب", "دير", "قتل", "الزور", "في"]
-    assert len(cache) <= 3
-
-
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.sampled_from(WORDS + ["وال" + w for w in WORDS] + ["بال" + w for w in WORDS]), max_size=30))
 def test_phrase_index_entries_through_the_word_cache_equal_the_computed_ones(words):
-    from rasd.recognise.lexicon import _entries_of, _word_entries
-    assert [_word_entries[w] for w in words] == [_entries_of(w) for w in words]
+    from rasd.recognise.lexicon import _entries_in, _entries_of
+    from rasd.text.wordcache import WORD_RECORDS
+    assert [_entries_in(WORD_RECORDS[w]) for w in words] == [_entries_of(w) for w in words]
     tokens = tokenize(fold(" ".join(words)))
     readings = token_readings(tokens)
     expected: dict[str, list[tuple[str, int, int]]] = {}
@@ -347,31 +329,16 @@ def test_tokenize_by_mapping_over_the_matches_equals_the_loop_per_match(text):
     assert all(type(t) is Token and hash(t) == hash(e) for t, e in zip(tokens, expected))
 
 
-def test_each_lexicons_first_keys_sorted_out_once_equal_its_intersection_with_the_index():
-    text = "وبالحسكة قوات الأمن في ريف إدلب والبوكمال ومدينة حلب ودير الزور والقرنفلية"
-    norm = normalise(text)
-    tokens = tokenize(norm.text)
-    lexicons = [PhraseLexicon([(p, p) for p in PHRASES]), PhraseLexicon([("حلب", 1), ("دير الزور", 2)])]
-    readings = token_readings(tokens)
-    for lex in lexicons:
-        assert sorted(readings.firsts_of(lex._id)) == sorted(lex._max_len.keys() & readings.by_key.keys())
-    # a lexicon made after the readings (its first word already indexed, and a new one)
-    late = PhraseLexicon([("ريف إدلب", "late"), ("القرنفلية", "new")])
-    readings = token_readings(tokens)
-    assert sorted(readings.firsts_of(late._id)) == sorted(late._max_len.keys() & readings.by_key.keys())
-    assert len(readings.firsts_of(late._id)) == 2
-    assert [(text[m.start:m.end], m.payloads) for m in late.find(norm, tokens)] == \
-        [(text[m.start:m.end], m.payloads) for m in _reference_find(late, norm)] == \
-        [("ريف إدلب", ("late",)), ("القرنفلية", ("new",))]
-
-
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.sampled_from(WORDS + ["ثلاثة", "آلاف", "أيار", "امس", "15", "السبت", "جنديين"]), max_size=12))
 def test_joint_reader_shares_one_pair_for_words_neither_recogniser_reads(words):
     from rasd.recognise.dates import date_lexicon
     from rasd.recognise.numbers import NO_INFO, NO_INFOS, _joint_reader, number_lexicon
+    from rasd.text.wordcache import WORD_RECORDS
+    read, infos_in = _joint_reader()
     for word in (fold(w) for w in words):
-        pair = _joint_reader()[word]
+        pair = read(word)
+        assert infos_in(WORD_RECORDS[word]) == pair
         assert pair == (number_lexicon().read(word), date_lexicon().read(word))
         assert (pair is NO_INFOS) == (pair[0] is NO_INFO and pair[1] is NO_INFO)
 
@@ -389,3 +356,17 @@ def test_number_and_date_readers_skip_words_ending_as_no_first_word_without_losi
                 for w in (stem, "و" + stem, "ال" + stem, "بال" + stem, "لل" + stem, "وب" + stem, "فال" + stem):
                     if w:
                         assert read(w).readings == _reference_readings(lex.words, blocked, w), w
+
+
+def test_word_records_hold_each_readers_value_and_share_the_empty_one():
+    from rasd.text.wordcache import WordRecords
+    records = WordRecords(max_size=4)
+    length = records.add_reader(len, 0)
+    assert records["حلب"] == (3,)
+    vowels = records.add_reader(lambda w: tuple(c for c in w if c in "اوي"), ())
+    assert not records                                   # a new reader: the records made before are gone
+    words = ["حلب", "دير", "", "قتل", "الزور", "في"]
+    got = [records[w] for w in words]
+    assert [r[length] for r in got] == [len(w) for w in words]
+    assert [r[vowels] for r in got] == [tuple(c for c in w if c in "اوي") for w in words]
+    assert records[""] is records.empties and len(records) <= 4

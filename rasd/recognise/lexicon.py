@@ -11,11 +11,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import compress, count
+from operator import itemgetter
 from typing import Generic, TypeVar
 
 from rasd.text.normalise import NormalisedText, fold
 from rasd.text.tokens import Token, clitic_readings, strip_article, tokenize
-from rasd.text.wordcache import WordCache
+from rasd.text.wordcache import WORD_RECORDS
 
 P = TypeVar("P")
 
@@ -38,7 +39,6 @@ class PhraseLexicon(Generic[P]):
         self._phrases: dict[tuple[str, ...], list[P]] = {}
         self._max_len: dict[str, int] = {}
         self._continued: set[tuple[str, ...]] = set()     # proper prefixes of the phrases' keys
-        self._id = next(_lexicon_ids)
         for phrase, payload in entries:
             self.add(phrase, payload)
 
@@ -51,8 +51,6 @@ class PhraseLexicon(Generic[P]):
             bucket.append(payload)
         if key[0] not in _indexed_keys:
             index_keys((key[0],))
-        if key[0] not in self._max_len:
-            _starts_phrases_of(key[0], self._id)
         self._max_len[key[0]] = max(self._max_len.get(key[0], 0), len(key))
         self._continued.update(key[:j] for j in range(1, len(key)))
         if len(key) == 2:   # the same name written as one word
@@ -62,8 +60,6 @@ class PhraseLexicon(Generic[P]):
                 jb.append(payload)
             if joined[0] not in _indexed_keys:
                 index_keys(joined)
-            if joined[0] not in self._max_len:
-                _starts_phrases_of(joined[0], self._id)
             self._max_len[joined[0]] = max(self._max_len.get(joined[0], 0), 1)
 
     def __len__(self) -> int:
@@ -78,9 +74,9 @@ class PhraseLexicon(Generic[P]):
         if tokens is None:
             tokens = tokenize(norm.text)
         readings = token_readings(tokens)
-        # only the tokens with a reading that starts one of this lexicon's phrases are looked at; the
-        # readings sort their keys by lexicon once for all the lexicons (rasd bench, issue 8)
-        firsts = readings.firsts_of(self._id)
+        # only the tokens with a reading that starts one of this lexicon's phrases are looked at: a set
+        # intersection in C instead of a dictionary probe per token and reading (rasd bench, issue 8)
+        firsts = self._max_len.keys() & readings.by_key.keys()
         if not firsts:
             return []
         by_key, positions = readings.by_key, readings.positions
@@ -135,19 +131,6 @@ class PhraseLexicon(Generic[P]):
 _indexed_keys: set[str] = set()
 _index_version = 0
 
-# For each indexed key, the lexicons (by id) with a phrase starting with it. Each lexicon intersected its own
-# first words with an article's indexed keys (~50): ~400 probes of large dictionaries an article, 3 % of the
-# rules-only CPU time; the keys are now sorted by lexicon once an article (rasd bench, issue 8).
-_lexicon_ids = count()
-_lexicons_starting: dict[str, list[int]] = {}
-_lexicons_version = 0
-
-
-def _starts_phrases_of(key: str, lexicon_id: int) -> None:
-    global _lexicons_version
-    _lexicons_starting.setdefault(key, []).append(lexicon_id)
-    _lexicons_version += 1
-
 
 def index_keys(keys: Iterable[str]) -> None:
     """Make these matching keys visible in ``TokenReadings.by_key`` (a lexicon's first words are already)."""
@@ -158,14 +141,14 @@ def index_keys(keys: Iterable[str]) -> None:
     if new:
         _indexed_keys.update(new)
         _index_version += 1
-        _word_entries.clear()     # the words' entries were filtered by the smaller set
+        WORD_RECORDS.clear()     # the words' entries were filtered by the smaller set
 
 
 class TokenReadings:
     """The clitic readings of each distinct word of a token list indexed by matching key (the keys some
     phrase can start with, see ``index_keys``), and where each word with such a reading stands: computed
     once per token list and shared by all the lexicons that scan it (about ten per article)."""
-    __slots__ = ("by_key", "by_lexicon", "by_lexicon_version", "length", "positions", "tokens", "version")
+    __slots__ = ("by_key", "length", "positions", "tokens", "version")
 
     def __init__(self, tokens: list[Token]) -> None:
         texts = [tok.text for tok in tokens]
@@ -173,7 +156,8 @@ class TokenReadings:
         # the positions of the words with an indexed reading only (a fifth of them): the others are found
         # by no lexicon, and a list for each distinct word was a quarter of this index's cost
         positions: dict[str, list[int]] = {}
-        for entries in filter(None, map(_word_entries.__getitem__, dict.fromkeys(texts))):  # most have none
+        records = map(WORD_RECORDS.__getitem__, dict.fromkeys(texts))
+        for entries in filter(None, map(_entries_in, records)):     # most words have none
             positions[entries[0][1][0]] = []
             for key, entry in entries:
                 by_key[key].append(entry)
@@ -185,24 +169,6 @@ class TokenReadings:
         self.positions = positions
         self.by_key = by_key
         self.version = _index_version
-        self.by_lexicon: dict[int, list[str]] = {}
-        self.by_lexicon_version = -1
-
-    def firsts_of(self, lexicon_id: int) -> list[str]:
-        """The keys of ``by_key`` that start a phrase of this lexicon (as its first words intersected with
-        them), sorted out for all the lexicons at the first call."""
-        if self.by_lexicon_version != _lexicons_version:
-            by_lexicon: dict[int, list[str]] = {}
-            starting = _lexicons_starting
-            for key in self.by_key:
-                for lid in starting.get(key, ()):
-                    if lid in by_lexicon:
-                        by_lexicon[lid].append(key)
-                    else:
-                        by_lexicon[lid] = [key]
-            self.by_lexicon = by_lexicon
-            self.by_lexicon_version = _lexicons_version
-        return self.by_lexicon.get(lexicon_id, [])
 
 
 def _entries_of(word: str) -> tuple[tuple[str, tuple[str, int, int]], ...]:
@@ -217,9 +183,9 @@ def _entries_of(word: str) -> tuple[tuple[str, tuple[str, int, int]], ...]:
                  if key in indexed)
 
 
-# each word's entries, computed once: a dictionary probe per distinct word of an article (an lru_cache's
-# recency bookkeeping on each hit cost more than the probe); emptied when a lexicon adds indexed keys
-_word_entries: WordCache[tuple[tuple[str, tuple[str, int, int]], ...]] = WordCache(_entries_of, 100_000)
+# each word's entries, computed once and kept in the word's record (shared with the number and date
+# readers: one dictionary probe per distinct word of an article); emptied when a lexicon adds indexed keys
+_entries_in = itemgetter(WORD_RECORDS.add_reader(_entries_of, ()))
 
 
 # The readings of the last token list scanned: the pipeline hands the same list to every recogniser of an

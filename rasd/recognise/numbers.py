@@ -22,7 +22,7 @@ from rasd.datafiles import read_yaml
 from rasd.model import Mention
 from rasd.text.normalise import DIACRITICS, TATWEEL, NormalisedText, fold
 from rasd.text.tokens import ARTICLE, CONJUNCTIONS, Token, tokenize
-from rasd.text.wordcache import WordCache
+from rasd.text.wordcache import WORD_RECORDS
 
 LABEL = "NUMBER"
 KINDS = ("count", "year", "percent", "money", "ordinal", "time", "phone", "date")
@@ -703,8 +703,8 @@ def _joint_reader() -> Any:
             return NO_INFOS     # most words: one shared pair, not a tuple per word for the collector to walk
         return number, date
 
-    # a dictionary probe per token (an lru_cache's recency bookkeeping on each hit cost more than the probe)
-    return WordCache(read, 200_000)
+    # kept in the words' shared records: the phrase index fetched them for the same words just before
+    return read, itemgetter(WORD_RECORDS.add_reader(read, NO_INFOS))
 
 
 _last_infos: tuple[list[Token], int, list[WordInfo], list[WordInfo]] | None = None
@@ -717,7 +717,8 @@ def token_infos(tokens: list[Token]) -> tuple[list[WordInfo], list[WordInfo]]:
     last = _last_infos
     if last is not None and last[0] is tokens and last[1] == len(tokens):
         return last[2], last[3]
-    pairs = list(map(_joint_reader().__getitem__, [t.text for t in tokens]))
+    infos_in = _joint_reader()[1]
+    pairs = list(map(infos_in, map(WORD_RECORDS.__getitem__, [t.text for t in tokens])))
     numbers, dates = list(map(_first, pairs)), list(map(_second, pairs))
     _last_infos = (tokens, len(tokens), numbers, dates)
     return numbers, dates

@@ -1,34 +1,53 @@
-"""A bounded word → value cache whose hit is one dictionary probe, in C.
+"""One record per word for the per-token readers, found by one dictionary probe, in C.
 
 ``functools.lru_cache`` keeps its entries in recency order and moves one on every hit. On the per-token
 lookups of an article (the phrase index's entries of ~190 distinct words, the number and date readers' of
 ~270 tokens) that bookkeeping touched three more scattered objects per hit and cost more than the lookup
-(rasd bench, issue 8). A ``WordCache`` is a dict: ``cache[word]``, or ``map(cache.__getitem__, words)``
-with no Python frame per hit; a word it lacks is computed once by ``__missing__``.
+(rasd bench, issue 8). ``WordRecords`` is a dict: ``records[word]``, or ``map(records.__getitem__, words)``
+with no Python frame per hit; a word it lacks is read once by ``__missing__``.
 
-These caches only save work: the value of a word is the same whether it was kept or computed again.
+The records only save work: a word's values are the same whether they were kept or read again.
 """
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
-from typing import Generic, TypeVar
-
-V = TypeVar("V")
 
 
-class WordCache(dict, Generic[V]):
-    """``cache[word]`` is ``compute(word)``, kept; emptied whole when ``max_size`` words are held (rare: a
-    news stream meets ~20 new words an article, so 100,000 words last thousands of articles, and a
-    recency order is not worth its cost on every hit)."""
-    __slots__ = ("compute", "max_size")
+class WordRecords(dict):
+    """``records[word]``: a tuple with one value per registered reader (``add_reader`` gives its index),
+    computed together the first time the word is met.
 
-    def __init__(self, compute: Callable[[str], V], max_size: int) -> None:
+    The phrase index and the number and date readers each looked every word up in a cache of its own: two
+    probes of two large dictionaries per word, each mostly a fetch from memory. One probe now answers
+    both, and the second reader of an article finds the records just fetched by the first (rasd bench,
+    issue 8). A word every reader finds nothing in (most) shares one record. Emptied whole when full.
+    """
+    __slots__ = ("empties", "max_size", "readers")
+
+    def __init__(self, max_size: int) -> None:
         super().__init__()
-        self.compute = compute
+        self.readers: tuple[Callable[[str], object], ...] = ()
+        self.empties: tuple[object, ...] = ()
         self.max_size = max_size
 
-    def __missing__(self, word: str) -> V:
+    def add_reader(self, compute: Callable[[str], object], empty: object) -> int:
+        """Register ``compute`` (``empty``: the value it gives most words); the index of its value."""
+        self.readers += (compute,)
+        self.empties += (empty,)
+        self.clear()                # the records made so far lack the new value
+        return len(self.readers) - 1
+
+    def __missing__(self, word: str) -> tuple[object, ...]:
         if len(self) >= self.max_size:
             self.clear()
-        value = self[word] = self.compute(word)
-        return value
+        record = tuple([read(word) for read in self.readers])
+        empties = self.empties
+        if all(map(operator.is_, record, empties)):
+            record = empties
+        self[word] = record
+        return record
+
+
+# The one instance the recognisers share.
+WORD_RECORDS = WordRecords(100_000)
