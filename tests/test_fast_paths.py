@@ -122,6 +122,35 @@ def test_normalise_and_fold_match_the_per_character_version(text):
     assert fold(text) == ref.text
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("اأإآٱبتةثىیيـًٌٍَُِّْٰ ؤئکڪگك\u200f\u200b\u00ad٣۵3٫٬“”«».,\nﻻﺍﻟ\ufeffİaA")),
+               min_size=250, max_size=700), st.booleans())
+def test_long_texts_fold_by_replacement_as_by_translate(text, spelling):
+    """Texts of REPLACE_MIN_CHARS or more are folded by replacing the characters they hold."""
+    from rasd.recognise.numbers import SPELLING_STEPS
+    from rasd.text.normalise import REPLACE_MIN_CHARS, _fold
+    steps = SPELLING_STEPS if spelling else DEFAULT_STEPS
+    work = text * (REPLACE_MIN_CHARS // len(text) + 1)
+    assert _fold(work, steps)[2] == _reference_fold(work, steps)
+    ref = _reference_normalise(work)
+    got = normalise(work)
+    assert (got.text, got.to_original) == (ref.text, ref.to_original)
+    assert fold(work) == ref.text
+
+
+def _reference_fold(text: str, steps: tuple[str, ...]) -> str:
+    """_fold as it was: presentation forms expanded, then str.translate."""
+    work = text
+    if "presentation_forms" in steps:
+        work = "".join(unicodedata.normalize("NFKC", c)
+                       if (0xFB50 <= ord(c) <= 0xFDFF or 0xFE70 <= ord(c) <= 0xFEFF) and c != "\ufeff" else c
+                       for c in text)
+    folded = work.translate(_tables(steps)[0])
+    if "casefold" in steps and len(folded.lower()) == len(folded):
+        folded = folded.lower()
+    return folded
+
+
 def test_tokens_are_ordinary_frozen_tokens():
     tokens = tokenize("قتل 3,5 شخصا في حلب")
     assert tokens[0] == Token(0, 3, "قتل") and hash(tokens[0]) == hash(Token(0, 3, "قتل"))
@@ -141,3 +170,203 @@ def test_article_without_event_words_is_skipped_but_analyse_still_complete():
     an = analyse(article)
     assert not an.triggers and not an.casualties
     assert an.places and an.numbers and an.dates        # the other recognisers did run
+
+
+def test_loaded_data_is_frozen_out_of_the_collector_without_changing_events():
+    import gc
+
+    from rasd import pipeline
+    article = Article("gc-1", "قتل 3 أشخاص وأصيب 5 آخرون في قصف على مدينة حلب يوم الخميس.",
+                      published=pipeline.parse_published("2018-03-02"))
+    first = pipeline.extract_article(article, models=False, include_all=True)
+    assert first                       # a whole article ran: every recogniser has loaded its data
+    second = pipeline.extract_article(article, models=False, include_all=True)   # settles, then extracts
+    assert pipeline._settled[False] and gc.get_freeze_count() > 0
+    assert second == first
+    assert pipeline.extract_article(article, models=False, include_all=True) == first
+
+
+def test_readings_index_only_the_keys_a_phrase_can_start_with_and_follow_new_lexicons():
+    from rasd.recognise.lexicon import _indexed_keys, index_keys
+    text = "وبالقرطاسيه ذهب الكشكوليون الى سوق القرطاسيه وكشكوليون"
+    norm = normalise(text)
+    tokens = tokenize(norm.text)
+    before = token_readings(tokens)
+    # a lexicon loaded after the token list was indexed (lexicons load lazily, within the first article)
+    late = PhraseLexicon([("القرطاسية", "shop"), ("سوق القرطاسية", "market")])
+    assert [(text[m.start:m.end], m.payloads) for m in late.find(norm, tokens)] == \
+        [("القرطاسيه", ("shop",)), ("سوق القرطاسيه", ("market",))] == \
+        [(text[m.start:m.end], m.payloads) for m in _reference_find(late, norm)]
+    assert token_readings(tokens) is not before
+    # by_key holds exactly the indexed keys among every token's clitic readings, each with its full rank
+    index_keys(["كشكوليون"])
+    readings = token_readings(tokens)
+    expected: dict[str, set[tuple[str, int, int]]] = {}
+    for tok in tokens:
+        for rank, (prefix_len, key) in enumerate(clitic_readings(tok.text)):
+            if key in _indexed_keys:
+                expected.setdefault(key, set()).add((tok.text, rank, prefix_len))
+    assert {k: set(v) for k, v in readings.by_key.items()} == expected
+    # positions: every place of each word with an indexed reading, in order
+    words = {w for entries in expected.values() for w, _, _ in entries}
+    assert readings.positions == {w: [i for i, t in enumerate(tokens) if t.text == w] for w in words}
+    assert ("وكشكوليون", 1, 1) in expected["كشكوليون"]
+
+
+def _reference_clitic_readings(word: str) -> tuple[tuple[int, str], ...]:
+    """clitic_readings() as it was: every word through the proclitic loop."""
+    seen: dict[str, int] = {}
+
+    def add(prefix_len: int, stem: str) -> None:
+        if len(stem) >= 2:
+            key = strip_article(stem)
+            if key not in seen:
+                seen[key] = prefix_len
+
+    add(0, word)
+    for conj in ("", "و", "ف"):
+        if conj and not word.startswith(conj):
+            continue
+        rest = word[len(conj):]
+        if conj:
+            add(len(conj), rest)
+        if rest.startswith("لل") and len(rest) > 3:
+            add(len(conj) + 1, "ال" + rest[2:])
+        for prep in ("ب", "ل", "ك"):
+            if rest.startswith(prep) and len(rest) > 2:
+                add(len(conj) + 1, rest[1:])
+    return tuple((p, k) for k, p in seen.items())
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=st.sampled_from(list("وفبلكالحسكهمدينت3a")), max_size=9))
+def test_clitic_readings_fast_path_agrees(word):
+    assert clitic_readings.__wrapped__(word) == _reference_clitic_readings(word)
+    assert clitic_readings(word) == _reference_clitic_readings(word)
+    for prefix in ("", "و", "ف", "ب", "ل", "لل", "ك", "وب", "فل", "ال", "وال"):
+        assert clitic_readings(prefix + word) == _reference_clitic_readings(prefix + word)
+
+
+def _reference_readings(lexicon, blocked, word):
+    """The readings as the prefix loop made them (none for a digit or a blocked word)."""
+    from rasd.recognise.numbers import Reading
+    firsts, out = lexicon.by_first, []
+    if word[:1].isdecimal() or word in blocked:
+        return ()
+    for prefix in ("",) + lexicon.prefixes:
+        if prefix and (not word.startswith(prefix) or len(word) - len(prefix) < 2):
+            continue
+        stem = word[len(prefix):]
+        if stem in firsts:
+            out.append(Reading(len(prefix), False, stem))
+        if stem.startswith("ال") and stem[2:] in firsts:
+            out.append(Reading(len(prefix), True, stem[2:]))
+        if prefix.endswith("ل") and stem.startswith("ل") and stem[1:] in firsts:
+            out.append(Reading(len(prefix), True, stem[1:]))
+    return tuple(out)
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.sampled_from(list("وفبلكالثمنيةعشرونخسه3")), max_size=10))
+def test_number_and_date_word_readers_agree_with_the_prefix_loop(word):
+    """make_reader's readers skip the prefix loop for a word no prefix starts: same WordInfo."""
+    from rasd.recognise.dates import date_lexicon
+    from rasd.recognise.numbers import number_lexicon
+
+    numbers, dates = number_lexicon(), date_lexicon()
+    for w in (word, "و" + word, "ال" + word, "بال" + word, "لل" + word):
+        for lex, blocked in ((numbers, numbers.not_numbers), (dates, frozenset())):
+            info = lex.read(w)
+            ref = _reference_readings(lex.words, blocked, w)
+            assert info.readings == ref
+
+
+@settings(max_examples=100, deadline=None)
+@given(texts)
+def test_joint_number_and_date_word_infos_equal_each_recognisers_own(text):
+    from rasd.recognise.dates import date_lexicon
+    from rasd.recognise.numbers import number_lexicon, token_infos
+    tokens = tokenize(normalise(text + " ثلاثة آلاف و25 في الخامس من أيار 2018 بعد ثلاث سنوات").text)
+    numbers, dates = token_infos(tokens)
+    assert numbers == [number_lexicon().read(t.text) for t in tokens]
+    assert dates == [date_lexicon().read(t.text) for t in tokens]
+    assert token_infos(tokens)[0] is numbers                     # the same token list: reused
+    assert token_infos(list(tokens))[1] is not dates             # another list: read again
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.sampled_from(list("\n\n!?؟….. ab3قتل،")), max_size=60))
+def test_sentence_boundaries_as_the_alternation_found_them(text):
+    import re
+
+    from rasd.text.segment import _BOUNDARY
+    alternation = re.compile(r"\n+|[!?؟…]+|\.+")
+    assert [m.span() for m in _BOUNDARY.finditer(text)] == [m.span() for m in alternation.finditer(text)]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(WORDS + ["وال" + w for w in WORDS] + ["بال" + w for w in WORDS]), max_size=30))
+def test_phrase_index_entries_through_the_word_cache_equal_the_computed_ones(words):
+    from rasd.recognise.lexicon import _entries_in, _entries_of
+    from rasd.text.wordcache import WORD_RECORDS
+    assert [_entries_in(WORD_RECORDS[w]) for w in words] == [_entries_of(w) for w in words]
+    tokens = tokenize(fold(" ".join(words)))
+    readings = token_readings(tokens)
+    expected: dict[str, list[tuple[str, int, int]]] = {}
+    for text in dict.fromkeys(t.text for t in tokens):
+        for key, entry in _entries_of(text):
+            expected.setdefault(key, []).append(entry)
+    assert dict(readings.by_key) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("قتلفيحلب 3,5.٣_-\n،ـabc")), max_size=80))
+def test_tokenize_by_mapping_over_the_matches_equals_the_loop_per_match(text):
+    from rasd.text.tokens import TOKEN_RE
+    expected = [Token(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text)]
+    tokens = tokenize(text)
+    assert tokens == expected
+    assert all(type(t) is Token and hash(t) == hash(e) for t, e in zip(tokens, expected))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(WORDS + ["ثلاثة", "آلاف", "أيار", "امس", "15", "السبت", "جنديين"]), max_size=12))
+def test_joint_reader_shares_one_pair_for_words_neither_recogniser_reads(words):
+    from rasd.recognise.dates import date_lexicon
+    from rasd.recognise.numbers import NO_INFO, NO_INFOS, _joint_reader, number_lexicon
+    from rasd.text.wordcache import WORD_RECORDS
+    read, infos_in = _joint_reader()
+    for word in (fold(w) for w in words):
+        pair = read(word)
+        assert infos_in(WORD_RECORDS[word]) == pair
+        assert pair == (number_lexicon().read(word), date_lexicon().read(word))
+        assert (pair is NO_INFOS) == (pair[0] is NO_INFO and pair[1] is NO_INFO)
+
+
+def test_number_and_date_readers_skip_words_ending_as_no_first_word_without_losing_a_reading():
+    """make_reader rejects a word whose last letters end no first word: every lexicon word, with clitics,
+    the article, and its last letter changed or dropped, reads as the prefix loop reads it."""
+    from rasd.recognise.dates import date_lexicon
+    from rasd.recognise.numbers import number_lexicon
+    numbers, dates = number_lexicon(), date_lexicon()
+    for lex, blocked in ((numbers, numbers.not_numbers), (dates, frozenset())):
+        read = lex.read.__wrapped__
+        for first in lex.words.by_first:
+            for stem in (first, first[:-1], first[:-1] + "ز", first + "ه", first + "ين"):
+                for w in (stem, "و" + stem, "ال" + stem, "بال" + stem, "لل" + stem, "وب" + stem, "فال" + stem):
+                    if w:
+                        assert read(w).readings == _reference_readings(lex.words, blocked, w), w
+
+
+def test_word_records_hold_each_readers_value_and_share_the_empty_one():
+    from rasd.text.wordcache import WordRecords
+    records = WordRecords(max_size=4)
+    length = records.add_reader(len, 0)
+    assert records["حلب"] == (3,)
+    vowels = records.add_reader(lambda w: tuple(c for c in w if c in "اوي"), ())
+    assert not records                                   # a new reader: the records made before are gone
+    words = ["حلب", "دير", "", "قتل", "الزور", "في"]
+    got = [records[w] for w in words]
+    assert [r[length] for r in got] == [len(w) for w in words]
+    assert [r[vowels] for r in got] == [tuple(c for c in w if c in "اوي") for w in words]
+    assert records[""] is records.empties and len(records) <= 4

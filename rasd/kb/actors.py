@@ -34,7 +34,7 @@ from typing import Any
 import yaml
 
 from rasd.model import Mention
-from rasd.recognise.lexicon import PhraseLexicon, PhraseMatch, drop_overlaps, phrase_key, token_readings
+from rasd.recognise.lexicon import PhraseLexicon, PhraseMatch, drop_overlaps, index_keys, phrase_key, token_readings
 from rasd.text.normalise import NormalisedText, fold, normalise
 from rasd.text.tokens import Token, clitic_readings, strip_article, tokenize
 
@@ -351,6 +351,7 @@ class ActorDictionary:
                     taken.add(k_tok)
         # the tokens with a strike or force noun among their readings (the first such reading counts), from
         # the lexicon's index of this token list instead of every token's readings (rasd bench, issue 8)
+        index_keys(adj.nouns)                            # so that readings.by_key holds them
         readings = token_readings(tokens)
         noun_at: dict[int, tuple[int, int]] = {}        # token → (reading rank, clitic prefix)
         for key in readings.by_key.keys() & adj.nouns:

@@ -21,7 +21,7 @@ from hijridate import Gregorian, Hijri
 
 from rasd.model import Mention
 from rasd.recognise.numbers import (Entry, WordInfo, WordLexicon, NumberScan, load_data, make_reader,
-                                    number_lexicon, to_original)
+                                    number_scan, to_original, token_infos)
 from rasd.text.normalise import NormalisedText, fold
 from rasd.text.tokens import Token, tokenize
 
@@ -159,8 +159,7 @@ class _DateScan:
         self.n = len(tokens)
         self.pub = published
         self.lex = date_lexicon()
-        read = self.lex.read
-        self.infos: list[WordInfo] = list(map(read, [t.text for t in tokens]))
+        self.infos: list[WordInfo] = token_infos(tokens)[1]
         self._numbers: NumberScan | None = None
         self.skipped = 0
 
@@ -206,7 +205,7 @@ class _DateScan:
 
     def numbers(self) -> NumberScan:
         if self._numbers is None:
-            self._numbers = NumberScan(self.norm, self.toks)
+            self._numbers = number_scan(self.norm, self.toks)
         return self._numbers
 
     # -- the scan
@@ -563,7 +562,7 @@ class _DateScan:
             if self.adjacent(unit[1]) and self.int_at(unit[1], (4,)) is not None:
                 return None                          # "منذ عام 2014": a year, not a year ago
             return (count, unit_name, unit[1]) if count else None
-        if not (self.infos[j].digit or number_lexicon().read(self.toks[j].text).readings):
+        if not (self.infos[j].digit or self.numbers().infos[j].readings):
             return None
         core = self.numbers().core(j)
         if core is None or core.vague or not self.adjacent(core.end_tok):

@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from itertools import compress, count
+from operator import itemgetter
 from typing import Generic, TypeVar
 
 from rasd.text.normalise import NormalisedText, fold
 from rasd.text.tokens import Token, clitic_readings, strip_article, tokenize
+from rasd.text.wordcache import WORD_RECORDS
 
 P = TypeVar("P")
 
@@ -47,6 +49,8 @@ class PhraseLexicon(Generic[P]):
         bucket = self._phrases.setdefault(key, [])
         if payload not in bucket:
             bucket.append(payload)
+        if key[0] not in _indexed_keys:
+            index_keys((key[0],))
         self._max_len[key[0]] = max(self._max_len.get(key[0], 0), len(key))
         self._continued.update(key[:j] for j in range(1, len(key)))
         if len(key) == 2:   # the same name written as one word
@@ -54,6 +58,8 @@ class PhraseLexicon(Generic[P]):
             jb = self._phrases.setdefault(joined, [])
             if payload not in jb:
                 jb.append(payload)
+            if joined[0] not in _indexed_keys:
+                index_keys(joined)
             self._max_len[joined[0]] = max(self._max_len.get(joined[0], 0), 1)
 
     def __len__(self) -> int:
@@ -117,34 +123,69 @@ class PhraseLexicon(Generic[P]):
         return PhraseMatch(s, e, i, i + n, tuple(payloads))
 
 
+# The matching keys a phrase can start with: every PhraseLexicon's first words, and the keys other scanners
+# of TokenReadings.by_key ask for (``index_keys``). It only ever grows. TokenReadings indexes these readings
+# alone: most words have none, and each lexicon's intersection with the index then runs over a few dozen
+# keys instead of ~300 an article (building the full index and intersecting it was a fifth of the rules-only
+# CPU time; rasd bench, issue 8).
+_indexed_keys: set[str] = set()
+_index_version = 0
+
+
+def index_keys(keys: Iterable[str]) -> None:
+    """Make these matching keys visible in ``TokenReadings.by_key`` (a lexicon's first words are already)."""
+    global _index_version
+    if _indexed_keys.issuperset(keys):
+        return
+    new = set(keys) - _indexed_keys
+    if new:
+        _indexed_keys.update(new)
+        _index_version += 1
+        WORD_RECORDS.clear()     # the words' entries were filtered by the smaller set
+
+
 class TokenReadings:
-    """Where each word of a token list stands, and the clitic readings of each distinct word indexed by
-    matching key: computed once per token list and shared by all the lexicons that scan it (about ten per
-    article)."""
-    __slots__ = ("tokens", "length", "positions", "by_key")
+    """The clitic readings of each distinct word of a token list indexed by matching key (the keys some
+    phrase can start with, see ``index_keys``), and where each word with such a reading stands: computed
+    once per token list and shared by all the lexicons that scan it (about ten per article)."""
+    __slots__ = ("by_key", "length", "positions", "tokens", "version")
 
     def __init__(self, tokens: list[Token]) -> None:
-        positions: dict[str, list[int]] = {}
-        for i, tok in enumerate(tokens):
-            at = positions.get(tok.text)
-            if at is None:
-                positions[tok.text] = [i]
-            else:
-                at.append(i)
+        texts = [tok.text for tok in tokens]
         by_key: defaultdict[str, list[tuple[str, int, int]]] = defaultdict(list)
-        for word in positions:
-            for key, entry in _word_entries(word):
+        # the positions of the words with an indexed reading only (a fifth of them): the others are found
+        # by no lexicon, and a list for each distinct word was a quarter of this index's cost
+        positions: dict[str, list[int]] = {}
+        records = map(WORD_RECORDS.__getitem__, dict.fromkeys(texts))
+        for entries in filter(None, map(_entries_in, records)):     # most words have none
+            positions[entries[0][1][0]] = []
+            for key, entry in entries:
                 by_key[key].append(entry)
+        if positions:
+            for i in compress(count(), map(positions.__contains__, texts)):
+                positions[texts[i]].append(i)
         self.tokens = tokens
         self.length = len(tokens)
         self.positions = positions
         self.by_key = by_key
+        self.version = _index_version
 
 
-@lru_cache(maxsize=50_000)
-def _word_entries(word: str) -> tuple[tuple[str, tuple[str, int, int]], ...]:
-    """(matching key, (word, reading rank, clitic prefix length)) for each clitic reading of a word."""
-    return tuple((key, (word, rank, prefix_len)) for rank, (prefix_len, key) in enumerate(clitic_readings(word)))
+def _entries_of(word: str) -> tuple[tuple[str, tuple[str, int, int]], ...]:
+    """(matching key, (word, reading rank, clitic prefix length)) for each clitic reading of a word whose
+    key is indexed (the rank counts all the word's readings)."""
+    indexed = _indexed_keys
+    readings = clitic_readings(word)
+    if len(readings) == 1:      # most words (no proclitic): no generator
+        prefix_len, key = readings[0]
+        return ((key, (word, 0, prefix_len)),) if key in indexed else ()
+    return tuple((key, (word, rank, prefix_len)) for rank, (prefix_len, key) in enumerate(readings)
+                 if key in indexed)
+
+
+# each word's entries, computed once and kept in the word's record (shared with the number and date
+# readers: one dictionary probe per distinct word of an article); emptied when a lexicon adds indexed keys
+_entries_in = itemgetter(WORD_RECORDS.add_reader(_entries_of, ()))
 
 
 # The readings of the last token list scanned: the pipeline hands the same list to every recogniser of an
@@ -156,7 +197,8 @@ def token_readings(tokens: list[Token]) -> TokenReadings:
     """The shared readings of ``tokens`` (the same list object and length as the last call: reused)."""
     global _last_readings
     last = _last_readings
-    if last is not None and last.tokens is tokens and last.length == len(tokens):
+    if last is not None and last.tokens is tokens and last.length == len(tokens) \
+            and last.version == _index_version:     # no lexicon has been loaded since
         return last
     last = TokenReadings(tokens)
     _last_readings = last

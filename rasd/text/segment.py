@@ -5,7 +5,10 @@ import re
 
 from rasd.model import Sentence
 
-_BOUNDARY = re.compile(r"\n+|[!?؟…]+|\.+")
+# A run of line breaks, of ! ? ؟ …, or of full stops. Written as one character of the three kinds followed by
+# the rest of its run (a lookbehind says which kind it was), so the regex engine skips to a candidate with a
+# character-set search: 6x faster than the alternation "\n+|[!?؟…]+|\.+" (rasd bench, issue 8), same matches.
+_BOUNDARY = re.compile(r"[\n!?؟….](?:(?<=\n)\n*|(?<=[!?؟…])[!?؟…]*|(?<=\.)\.*)")
 
 
 def split_sentences(text: str) -> list[Sentence]:
