@@ -277,8 +277,8 @@ def _listed_after_place(norm: NormalisedText, tokens: list[Token], out: list[Men
             sure.append(m)
     if not sure:
         return out
-    ends = [norm.span_to_original(t.start, t.end)[1] for t in tokens]
-    starts = {s_: i for i, s_ in enumerate(norm.span_to_original(t.start, t.end)[0] for t in tokens)}
+    to_original = norm.to_original      # tokens are never empty: a token's original end is that of its last character
+    ends = [to_original[t.end - 1] + 1 for t in tokens]
     mention_starts = {x.start for x in out}
     taken = [(x.start, x.end) for x in out]
     openers = _list_openers()
@@ -335,7 +335,8 @@ def _listed_before_place(norm: NormalisedText, tokens: list[Token], out: list[Me
              and any(c.level != "country" and c.country_code in focus for c in m.value.candidates)]
     if not known:
         return out
-    first_orig = [norm.span_to_original(t.start, t.end)[0] for t in tokens]
+    to_original = norm.to_original
+    first_orig = [to_original[t.start] for t in tokens]
     taken = [(m.start, m.end) for m in out]
     openers = _list_openers()
     added: list[Mention] = []
