@@ -398,7 +398,7 @@ def _list_name_shaped(word: str) -> bool:
 @cache
 def motion_words() -> frozenset[str]:
     """Words before a unit that make it a target or destination ("باتجاه مأرب"), no fallback anchor."""
-    return frozenset(fold(w) for w in read_yaml("rasd.recognise.data", "place_context.yaml").get("motion_words") or ())
+    return _context_words("motion_words")
 
 
 @cache
@@ -417,12 +417,12 @@ def type_words() -> frozenset[str]:
 @cache
 def passing_words() -> frozenset[str]:
     """Words before an unknown name that put it on a way between units ("مروراً بمنطقة X"): no anchor before it."""
-    return frozenset(fold(w) for w in read_yaml("rasd.recognise.data", "place_context.yaml").get("passing_words") or ())
+    return _context_words("passing_words")
 
 
 @cache
 def _list_openers() -> frozenset[str]:
-    return frozenset(fold(w) for w in read_yaml("rasd.recognise.data", "place_context.yaml").get("list_openers") or ())
+    return _context_words("list_openers")
 
 
 def _indefinite_adjective(norm: NormalisedText, tokens: list[Token], m, gazetteer) -> bool:
@@ -600,13 +600,19 @@ def _bare(word: str) -> str:
 
 
 @cache
+def _context_words(key: str) -> frozenset[str]:
+    """The folded words of one list in place_context.yaml."""
+    return frozenset(fold(w) for w in read_yaml("rasd.recognise.data", "place_context.yaml").get(key) or ())
+
+
+@cache
 def _site_name_openers() -> frozenset[str]:
-    return frozenset(fold(w) for w in read_yaml("rasd.recognise.data", "place_context.yaml").get("strict_name_openers") or ())
+    return _context_words("strict_name_openers")
 
 
 @cache
 def _village_openers() -> frozenset[str]:
-    return frozenset(fold(w) for w in read_yaml("rasd.recognise.data", "place_context.yaml").get("village_openers") or ())
+    return _context_words("village_openers")
 
 
 @cache
@@ -638,7 +644,7 @@ def name_shaped(word: str) -> bool:
 
 @cache
 def _unit_name_openers() -> frozenset[str]:
-    return frozenset(fold(w) for w in read_yaml("rasd.recognise.data", "place_context.yaml").get("unit_name_openers") or ())
+    return _context_words("unit_name_openers")
 
 
 @cache
@@ -662,17 +668,17 @@ def _head_of_other_name(norm: NormalisedText, tokens: list[Token], i: int) -> bo
 
 @cache
 def _front_words() -> frozenset[str]:
-    return frozenset(fold(w) for w in read_yaml("rasd.recognise.data", "place_context.yaml").get("front_words") or ())
+    return _context_words("front_words")
 
 
 @cache
 def _ras_words() -> frozenset[str]:
-    return frozenset(fold(w) for w in read_yaml("rasd.recognise.data", "place_context.yaml").get("other_name_heads") or ())
+    return _context_words("other_name_heads")
 
 
 @cache
 def _name_heads() -> frozenset[str]:
-    return frozenset(fold(w) for w in read_yaml("rasd.recognise.data", "place_context.yaml").get("name_heads") or ())
+    return _context_words("name_heads")
 
 
 def _definite_name(norm: NormalisedText, c) -> bool:
@@ -683,7 +689,7 @@ def _definite_name(norm: NormalisedText, c) -> bool:
 
 @cache
 def _definite_names() -> frozenset[str]:
-    return frozenset(fold(w) for w in read_yaml("rasd.recognise.data", "place_context.yaml").get("definite_is_a_name") or ())
+    return _context_words("definite_is_a_name")
 
 
 def opened_by_village_word(text: str, ref: PlaceRef) -> bool:
