@@ -42,7 +42,6 @@ import csv
 import gzip
 import json
 import random
-import resource
 import sys
 import time
 from collections import Counter

@@ -6,6 +6,8 @@ resolver can fall back to the nearest known unit.
 """
 from __future__ import annotations
 
+import bisect
+import gzip
 import re
 from dataclasses import dataclass, replace
 from functools import cache
@@ -282,7 +284,6 @@ def _listed_after_place(norm: NormalisedText, tokens: list[Token], out: list[Men
     mention_starts = {x.start for x in out}
     taken = [(x.start, x.end) for x in out]
     openers = _list_openers()
-    import bisect
     added: list[Mention] = []
     for m in sure:
         k = bisect.bisect_left(ends, m.end)
@@ -340,7 +341,6 @@ def _listed_before_place(norm: NormalisedText, tokens: list[Token], out: list[Me
     taken = [(m.start, m.end) for m in out]
     openers = _list_openers()
     added: list[Mention] = []
-    import bisect
     for m in known:
         j = bisect.bisect_right(first_orig, m.start) - 1
         if j < 1 or first_orig[j] == m.start or not tokens[j].text.startswith("و"):
@@ -742,7 +742,6 @@ def _not_places() -> frozenset[str]:
 
 @cache
 def _common_surface_words() -> frozenset[str]:
-    import gzip
     with resources.files("rasd.recognise.data").joinpath("common_words.txt.gz").open("rb") as raw:
         with gzip.open(raw, "rt", encoding="utf-8") as fh:
             return frozenset(line.strip() for line in fh if line.strip() and not line.startswith("#"))

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from rasd.merge.rules import (DEFAULT_POLICY, Claim, MergePolicy, claim_day_range, claim_key, compatible,
-                              event_id_for, merge_block, partition)
+                              merge_block, partition)
 from rasd.model import Article, Event, Mention
 from rasd.store import schema as s
 from rasd.store.neardup import NearDuplicateIndex, Signature

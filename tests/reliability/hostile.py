@@ -11,7 +11,6 @@ The invariants:
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import date
 
