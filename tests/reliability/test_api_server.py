@@ -125,5 +125,7 @@ def test_load_from_a_second_process_has_no_errors(tmp_path):
           f"{result['requests_per_second']}/s, errors {result['errors']}, latency {result['latency_ms']}")
     (Path(tmp_path) / "load.json").write_text(json.dumps(result))
     assert result["errors"] == 0, result["error_examples"]
+    # GETs sent again once after the server closed a kept-alive connection under them: rare, never a pattern
+    assert result["retried_reads"] <= max(3, result["requests"] // 100), result["retried_examples"]
     assert result["requests"] >= CLIENTS      # every client got at least one answer
     assert proc.returncode == 0
