@@ -10,7 +10,7 @@ import bisect
 import gzip
 import re
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, partial
 from importlib import resources
 from typing import Any
 
@@ -44,6 +44,12 @@ class PlaceRef:
     @property
     def known(self) -> bool:
         return bool(self.candidates)
+
+
+@cache
+def _context_words(key: str) -> frozenset[str]:
+    """The folded words of one list in place_context.yaml."""
+    return frozenset(fold(w) for w in read_yaml("rasd.recognise.data", "place_context.yaml").get(key) or ())
 
 
 @cache
@@ -420,9 +426,7 @@ def passing_words() -> frozenset[str]:
     return _context_words("passing_words")
 
 
-@cache
-def _list_openers() -> frozenset[str]:
-    return _context_words("list_openers")
+_list_openers = partial(_context_words, "list_openers")
 
 
 def _indefinite_adjective(norm: NormalisedText, tokens: list[Token], m, gazetteer) -> bool:
@@ -599,20 +603,10 @@ def _bare(word: str) -> str:
     return word[2:] if word.startswith("ال") else word
 
 
-@cache
-def _context_words(key: str) -> frozenset[str]:
-    """The folded words of one list in place_context.yaml."""
-    return frozenset(fold(w) for w in read_yaml("rasd.recognise.data", "place_context.yaml").get(key) or ())
+_site_name_openers = partial(_context_words, "strict_name_openers")
 
 
-@cache
-def _site_name_openers() -> frozenset[str]:
-    return _context_words("strict_name_openers")
-
-
-@cache
-def _village_openers() -> frozenset[str]:
-    return _context_words("village_openers")
+_village_openers = partial(_context_words, "village_openers")
 
 
 @cache
@@ -642,9 +636,7 @@ def name_shaped(word: str) -> bool:
     return not word.endswith(endings) and not word.startswith(prefixes) and word not in not_names()
 
 
-@cache
-def _unit_name_openers() -> frozenset[str]:
-    return _context_words("unit_name_openers")
+_unit_name_openers = partial(_context_words, "unit_name_openers")
 
 
 @cache
@@ -666,19 +658,13 @@ def _head_of_other_name(norm: NormalisedText, tokens: list[Token], i: int) -> bo
     return norm.text[tokens[i - 1].end:tokens[i].start] == " "
 
 
-@cache
-def _front_words() -> frozenset[str]:
-    return _context_words("front_words")
+_front_words = partial(_context_words, "front_words")
 
 
-@cache
-def _ras_words() -> frozenset[str]:
-    return _context_words("other_name_heads")
+_ras_words = partial(_context_words, "other_name_heads")
 
 
-@cache
-def _name_heads() -> frozenset[str]:
-    return _context_words("name_heads")
+_name_heads = partial(_context_words, "name_heads")
 
 
 def _definite_name(norm: NormalisedText, c) -> bool:
@@ -687,9 +673,7 @@ def _definite_name(norm: NormalisedText, c) -> bool:
     return surface.startswith("ال") and surface[2:] in _definite_names()
 
 
-@cache
-def _definite_names() -> frozenset[str]:
-    return _context_words("definite_is_a_name")
+_definite_names = partial(_context_words, "definite_is_a_name")
 
 
 def opened_by_village_word(text: str, ref: PlaceRef) -> bool:
