@@ -321,15 +321,25 @@ def _listed_after_place(norm: NormalisedText, tokens: list[Token], out: list[Men
             s_, e_ = norm.span_to_original(tokens[i].start + 1, tokens[i].end)
             if any(a < e_ and s_ < b for a, b in taken):
                 continue
-            name = norm.original[s_:e_]
-            found = gazetteer.lookup(name)
-            local = tuple(c for c in found if (c.country_code, c.admin1) in units
-                          and c.level in ("populated", "site", "admin3", "admin2"))
-            if found and not local:
+            listed = _listed_mention(norm, gazetteer, s_, e_, units)
+            if listed is None:
                 break         # a name the gazetteer holds elsewhere: not this list's
-            added.append(Mention(s_, e_, "PLACE", name, PlaceRef(name, local, "populated", False, None, None, s_, True)))
+            added.append(listed)
             taken.append((s_, e_))
     return sorted(out + added, key=lambda x: x.start) if added else out
+
+
+def _listed_mention(norm: NormalisedText, gazetteer, start: int, end: int,
+                    units: set[tuple[str, str]]) -> Mention | None:
+    """A bare name of a list as a place kept by name, with the gazetteer's places of that name in the list's
+    governorates (``units``); None when the gazetteer holds the name only elsewhere."""
+    name = norm.original[start:end]
+    found = gazetteer.lookup(name)
+    local = tuple(c for c in found if (c.country_code, c.admin1) in units
+                  and c.level in ("populated", "site", "admin3", "admin2"))
+    if found and not local:
+        return None
+    return Mention(start, end, "PLACE", name, PlaceRef(name, local, "populated", False, None, None, start, True))
 
 
 def _listed_before_place(norm: NormalisedText, tokens: list[Token], out: list[Mention], gazetteer) -> list[Mention]:
@@ -380,13 +390,10 @@ def _listed_before_place(norm: NormalisedText, tokens: list[Token], out: list[Me
             s_, e_ = norm.span_to_original(tokens[i].start + lead, tokens[i].end)
             if any(a < e_ and s_ < b for a, b in taken):
                 continue
-            name = norm.original[s_:e_]
-            found = gazetteer.lookup(name)
-            local = tuple(c for c in found if (c.country_code, c.admin1) in units
-                          and c.level in ("populated", "site", "admin3", "admin2"))
-            if found and not local:
+            listed = _listed_mention(norm, gazetteer, s_, e_, units)
+            if listed is None:
                 continue      # a name the gazetteer holds elsewhere ("بين كاليفورنيا ونيفادا"): not this list's
-            added.append(Mention(s_, e_, "PLACE", name, PlaceRef(name, local, "populated", False, None, None, s_, True)))
+            added.append(listed)
             taken.append((s_, e_))
     return sorted(out + added, key=lambda x: x.start) if added else out
 
