@@ -613,22 +613,37 @@ ARMED_TARGET_WINDOW_TOKENS = 4
 
 def _armed_target_near_event(an: Analysis, d: Draft) -> bool:
     """An armed target named right after an event word ("هجوما على مقر عسكري", "استهدف دورية")."""
-    armed = _armed_target_lexicon()
+    hits = _armed_target_hits(an)
+    if not hits:
+        return False
+    hit_tokens = [i for i, _ in hits]
     # the draft's triggers by start, so each sentence takes its own by bisection (a scan of all of them per
     # sentence made a long article quadratic, bug B3)
     triggers = sorted(d.triggers(), key=lambda t: t.start)
     trigger_starts = [t.start for t in triggers]
     for sent in d.sentences:
-        # the sentence's own tokens: sentences end at punctuation, spaces or line breaks, never inside a
-        # word, so they are the article's tokens in its span (no second normalising and tokenising)
-        hits = [m.start for m in armed.find(an.norm, an.tokens[an.token_at(sent.start):an.token_at(sent.end)])]
-        if not hits:
+        # the sentence's own hits: its tokens are the article's tokens in its span (sentences end at
+        # punctuation or line breaks, which no phrase match crosses)
+        first, last = an.token_at(sent.start), an.token_at(sent.end)
+        in_sentence = [h for _, h in hits[bisect_left(hit_tokens, first):bisect_left(hit_tokens, last)]]
+        if not in_sentence:
             continue
         for t in triggers[bisect_left(trigger_starts, sent.start):bisect_left(trigger_starts, sent.end)]:
             t_end_tok = an.token_at(t.end)
-            if any(0 <= an.token_at(h) - t_end_tok <= ARMED_TARGET_WINDOW_TOKENS for h in hits):
+            if any(0 <= an.token_at(h) - t_end_tok <= ARMED_TARGET_WINDOW_TOKENS for h in in_sentence):
                 return True
     return False
+
+
+def _armed_target_hits(an: Analysis) -> list[tuple[int, int]]:
+    """(first token, start) of each armed-target word of the article, in text order: one scan of the
+    article's tokens, whose clitic readings every recogniser already shares, instead of one scan of a new
+    token list per sentence of each draft, each rebuilding those readings (rasd bench, issue 8)."""
+    hits = an.memo.get("armed_target_hits")
+    if hits is None:
+        hits = [(m.token_start, m.start) for m in _armed_target_lexicon().find(an.norm, an.tokens)]
+        an.memo["armed_target_hits"] = hits
+    return hits
 
 
 def _strong_country_level(d: Draft, when) -> bool:
