@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from itertools import compress, count
 from operator import itemgetter
 from typing import Generic, TypeVar
 
 from rasd.text.normalise import NormalisedText, fold
-from rasd.text.tokens import Token, clitic_readings, strip_article, tokenize
+from rasd.text.tokens import ARTICLE, MIN_STEM, Token, clitic_readings, strip_article, tokenize
 from rasd.text.wordcache import WORD_RECORDS
 
 P = TypeVar("P")
@@ -83,44 +83,70 @@ class PhraseLexicon(Generic[P]):
         starts = sorted((i, rank, prefix_len, first) for first in firsts
                         for word, rank, prefix_len in by_key[first] for i in positions[word])
         text = norm.text
+        to_original = norm.to_original
         phrases, continued = self._phrases, self._continued
         found: list[PhraseMatch[P]] = []
         n_tokens = len(tokens)
-        best: tuple[int, int, list[P]] | None = None
+        best_prefix = best_len = 0
+        best_payloads: list[P] | None = None
         current = -1
         for i, _rank, prefix_len, first in starts:     # token order, then the token's reading order
             if i != current:
-                if best is not None:
-                    found.append(self._match(norm, tokens, current, best))
-                    best = None
+                if best_payloads is not None:
+                    found.append(_phrase_match(to_original, tokens, current, best_prefix, best_len, best_payloads))
+                    best_payloads = None
                 current = i
             # the longest phrase from here: extend word by word while the words are adjacent (spaces or a
             # hyphen between them) and the key so far begins a longer phrase
             key = (first,)
             payloads = phrases.get(key)
             longest, longest_payloads = (1, payloads) if payloads else (0, None)
-            n = 1
-            while key in continued and i + n < n_tokens:
-                if text[tokens[i + n - 1].end:tokens[i + n].start].strip(" -\u00a0"):
-                    break
-                key += (strip_article(tokens[i + n].text),)
-                n += 1
-                payloads = phrases.get(key)
-                if payloads:
-                    longest, longest_payloads = n, payloads
-            if longest and (best is None or longest > best[1]):
-                best = (prefix_len, longest, longest_payloads)
-        if best is not None:
-            found.append(self._match(norm, tokens, current, best))
+            if key in continued:
+                n = 1
+                while i + n < n_tokens:
+                    following = tokens[i + n]
+                    if text[tokens[i + n - 1].end:following.start].strip(" -\u00a0"):
+                        break
+                    word = following.text       # its matching key, as strip_article (inlined: hot loop)
+                    key += (word[2:] if word.startswith(ARTICLE) and len(word) - 2 >= MIN_STEM else word,)
+                    n += 1
+                    payloads = phrases.get(key)
+                    if payloads:
+                        longest, longest_payloads = n, payloads
+                    if key not in continued:
+                        break
+            if longest and (best_payloads is None or longest > best_len):
+                best_prefix, best_len, best_payloads = prefix_len, longest, longest_payloads
+        if best_payloads is not None:
+            found.append(_phrase_match(to_original, tokens, current, best_prefix, best_len, best_payloads))
         if longest_only:
             found = drop_overlaps(found)
         return found
 
-    @staticmethod
-    def _match(norm: NormalisedText, tokens: list[Token], i: int, best: tuple[int, int, list[P]]) -> PhraseMatch[P]:
-        prefix_len, n, payloads = best
-        s, e = norm.span_to_original(tokens[i].start + prefix_len, tokens[i + n - 1].end)
-        return PhraseMatch(s, e, i, i + n, tuple(payloads))
+
+# PhraseMatch objects are made by setting their slots: the frozen dataclass's __init__ (object.__setattr__
+# per field) cost more than the rest of making a match, ~40 matches an article (rasd bench, issue 8).
+_new_match = object.__new__
+_set_match_start = PhraseMatch.start.__set__      # type: ignore[attr-defined]
+_set_match_end = PhraseMatch.end.__set__          # type: ignore[attr-defined]
+_set_match_token_start = PhraseMatch.token_start.__set__    # type: ignore[attr-defined]
+_set_match_token_end = PhraseMatch.token_end.__set__        # type: ignore[attr-defined]
+_set_match_payloads = PhraseMatch.payloads.__set__          # type: ignore[attr-defined]
+assert [f.name for f in fields(PhraseMatch)] == ["start", "end", "token_start", "token_end", "payloads"], \
+    "update _phrase_match() for PhraseMatch's fields"
+
+
+def _phrase_match(to_original: tuple[int, ...], tokens: list[Token], i: int, prefix_len: int, n: int,
+                  payloads: list[P]) -> PhraseMatch[P]:
+    """The match of ``n`` tokens from token ``i``, its first ``prefix_len`` characters (clitics) left out:
+    ``PhraseMatch(*norm.span_to_original(...), i, i + n, tuple(payloads))`` (a token is never empty)."""
+    m = _new_match(PhraseMatch)
+    _set_match_start(m, to_original[tokens[i].start + prefix_len])
+    _set_match_end(m, to_original[tokens[i + n - 1].end - 1] + 1)
+    _set_match_token_start(m, i)
+    _set_match_token_end(m, i + n)
+    _set_match_payloads(m, tuple(payloads))
+    return m
 
 
 # The matching keys a phrase can start with: every PhraseLexicon's first words, and the keys other scanners
