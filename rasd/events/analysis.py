@@ -7,15 +7,10 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from operator import attrgetter
 
 from rasd.model import Article, Mention, Sentence
 from rasd.text.normalise import NormalisedText
 from rasd.text.tokens import Token
-
-
-_start_of, _end_of = attrgetter("start"), attrgetter("end")
-_plus_one, _minus_one = (1).__add__, (-1).__add__
 
 
 @dataclass
@@ -39,11 +34,9 @@ class Analysis:
 
     def __post_init__(self) -> None:
         # NormalisedText.span_to_original for each token (never empty), without a call per token
-        # (each step maps a C function over all the tokens: two list comprehensions were 2 % of the rules-only
-        # time; rasd bench, issue 8)
-        to_original = self.norm.to_original.__getitem__
-        self.token_starts = list(map(to_original, map(_start_of, self.tokens)))
-        self.token_ends = list(map(_plus_one, map(to_original, map(_minus_one, map(_end_of, self.tokens)))))
+        to_original = self.norm.to_original
+        self.token_starts = [to_original[t.start] for t in self.tokens]
+        self.token_ends = [to_original[t.end - 1] + 1 for t in self.tokens]
         self._sentence_starts = [s.start for s in self.sentences]
         self._start_cache: dict[int, tuple[list[Mention], list[int]]] = {}
 
