@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import replace
 from datetime import date, datetime
 from functools import cache
+from operator import attrgetter
 
 from rasd.events.analysis import Analysis
 from rasd.events.assemble import (
@@ -147,6 +148,8 @@ def _named_entities(text: str, sentences) -> list[Mention]:
 def _reconcile_with_ner(places: list[Mention], entities: list[Mention], actors: list[Mention]) -> list[Mention]:
     """Gazetteer places inside a person's name go ("ميري ريجيف" is not Miri in Malaysia); locations the
     gazetteer does not hold stay, by name, so an unknown village still reaches ``location_ar``."""
+    if not entities:        # rules only, or no sentence with an event word: the places as they are
+        return sorted(places, key=_mention_start)
     from rasd.recognise.places import PlaceRef
     # a name joined by و right after a place is another place ("محافظة حجة وعمران"), whatever the tagger
     # says: those are not persons
@@ -162,6 +165,9 @@ def _reconcile_with_ner(places: list[Mention], entities: list[Mention], actors: 
         if e.value in ("LOC", "GPE") and not _overlapped(taken, e.start, e.end):
             kept.append(Mention(e.start, e.end, "PLACE", e.text, PlaceRef(e.text, ())))
     return sorted(kept, key=lambda m: m.start)
+
+
+_mention_start = attrgetter("start")
 
 
 def _spans_by_start(spans) -> tuple[list[int], list[int]]:
