@@ -101,7 +101,9 @@ def build_candidates(an: Analysis) -> list[Candidate]:
     longest_actor = max((e - s for s, e in actor_spans), default=0)
     for sent in an.sentences:
         triggers = an.in_sentence(an.triggers, sent)
-        counts = count_sentence(an, sent)
+        # counts come from casualty words alone: a clause with none has none (most clauses; counting
+        # filtered its numbers first, rasd bench, issue 8)
+        counts = count_sentence(an, sent) if an.in_sentence(an.casualties, sent) else Counts()
         if not triggers and not counts.any():
             continue
         places = [p for p in an.in_sentence(an.places, sent)
