@@ -72,6 +72,36 @@ def test_stream_articles_limits_repeats_and_counts_skips(sample):
     assert len(list(stream_articles([sample], limit=4, repeat=3))) == 4
 
 
+def test_stream_articles_skips_the_first_ones_without_counting_them(sample):
+    ids = [a.id for a in stream_articles([sample], limit=3, skip=2)]
+    assert ids == ["copy-2", "copy-3", "copy-4"]
+    assert [a.id for a in stream_articles([sample], skip=5, repeat=2)][:2] == ["copy-5", "copy-0"]
+    assert list(stream_articles([sample], skip=6)) == []
+
+
+def test_stages_are_timed_in_their_own_pass_after_the_measured_articles(sample, monkeypatch):
+    import rasd.pipeline
+    seen: list[str] = []
+    original = rasd.pipeline.extract_article
+
+    def spy(article, *args, **kwargs):
+        seen.append(article.id)
+        return original(article, *args, **kwargs)
+
+    monkeypatch.setattr(rasd.pipeline, "extract_article", spy)
+    floor = measure_floor([sample])
+    shares, missing = bench.measure_stages([sample], floor, after=4, sample=10, models=False)
+    assert seen == ["copy-4", "copy-5"]                 # the articles after the measured four
+    assert {s.articles for s in shares} == {2} and abs(sum(s.share for s in shares) - 1.0) < 0.05
+    assert all(s.ms_per_article == pytest.approx(s.cpu_seconds / 2 * 1e3) for s in shares)
+    assert rasd.pipeline.normalise.__name__ == "normalise" and not hasattr(rasd.pipeline.normalise,
+                                                                          "__wrapped_stage__")  # unwrapped after
+    seen.clear()
+    shares, _ = bench.measure_stages([sample], floor, after=6, sample=3, models=False)
+    assert seen == ["copy-0", "copy-1", "copy-2"]       # no more articles: the first ones again
+    assert {s.articles for s in shares} == {3}
+
+
 def test_floor_and_extraction_passes_on_the_same_articles(sample):
     floor = measure_floor([sample])
     clock = StageClock()
@@ -98,7 +128,7 @@ def test_memory_growth_is_measured_after_the_first_tenth():
 
 def test_report_and_verdicts_flag_missed_targets():
     x = Pass("extraction", 100, 0, 0, 10, 300_000, 2.0, 1.0, 8.0, 20.0, 40.0)
-    f = Pass("floor", 100, 0, 0, 0, 300_000, 0.05, 0.02, normalise_cpu_seconds=0.01)
+    f = Pass("floor", 100, 0, 0, 0, 300_000, 0.05, 0.02)
     report = bench.BenchReport(("news.jsonl",), "abc123", "test machine", "2026-01-01T00:00:00+00:00",
                                bench.Startup(0.5, 0.9, 0.01, 1.6, 150.0, None, 0.4, 0.7, 0.2), f, x, (), ("rasd.pipeline.gone",),
                                MemoryTrace(((0, 100.0), (100, 100.0)), 150.0))
@@ -115,7 +145,7 @@ def test_report_and_verdicts_flag_missed_targets():
 def test_rules_only_pass_is_judged_against_its_own_targets():
     x = Pass("extraction", 100, 0, 0, 10, 300_000, 2.0, 1.0, 8.0, 20.0, 40.0)
     rules = Pass("rules", 100, 0, 0, 12, 300_000, 0.6, 0.4, 3.0, 8.0, 10.0)
-    f = Pass("floor", 100, 0, 0, 0, 300_000, 0.05, 0.02, normalise_cpu_seconds=0.01)
+    f = Pass("floor", 100, 0, 0, 0, 300_000, 0.05, 0.02)
     report = bench.BenchReport(("news.jsonl",), "abc123", "test machine", "2026-01-01T00:00:00+00:00",
                                bench.Startup(0.1, 0.2, 0.01, 0.5, 150.0, None, 0.1, 0.2, 0.2), f, x, (), (),
                                MemoryTrace(((0, 100.0), (100, 100.0)), 150.0), rules_only=rules)
