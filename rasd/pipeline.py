@@ -215,7 +215,10 @@ def _drop_stray_places(places: list[Mention], actors: list[Mention]) -> list[Men
         small = cands and all(c.level in ("populated", "site", "admin3", "admin2")
                               and c.population < STRAY_PLACE_MAX_POPULATION
                               for c in cands)
-        supported = any(names_by_country.get(c.country_code, set()) - {m.text} for c in cands)
+        # some other name points to one of its countries (no set difference per candidate: a name can have
+        # dozens of homonyms)
+        supported = any(len(names) > 1 or m.text not in names
+                        for names in map(names_by_country.get, {c.country_code for c in cands}) if names)
         if small and not (ref.typed_level or ref.site or ref.rural) and not supported:
             continue
         kept.append(m)
