@@ -105,12 +105,16 @@ class PhraseLexicon(Generic[P]):
                 n = 1
                 while i + n < n_tokens:
                     following = tokens[i + n]
-                    if text[tokens[i + n - 1].end:following.start].strip(" -\u00a0"):
-                        break
                     word = following.text       # its matching key, as strip_article (inlined: hot loop)
-                    key += (word[2:] if word.startswith(ARTICLE) and len(word) - 2 >= MIN_STEM else word,)
+                    longer = key + (word[2:] if word.startswith(ARTICLE) and len(word) - 2 >= MIN_STEM else word,)
+                    payloads = phrases.get(longer)
+                    # the words must make a phrase or begin one, and be adjacent: the cheaper test first (nine
+                    # extensions in ten fail on the words; rasd bench, issue 8)
+                    if not payloads and longer not in continued \
+                            or text[tokens[i + n - 1].end:following.start].strip(" -\u00a0"):
+                        break
+                    key = longer
                     n += 1
-                    payloads = phrases.get(key)
                     if payloads:
                         longest, longest_payloads = n, payloads
                     if key not in continued:
