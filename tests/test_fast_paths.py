@@ -186,6 +186,23 @@ def test_loaded_data_is_frozen_out_of_the_collector_without_changing_events():
     assert pipeline.extract_article(article, models=False, include_all=True) == first
 
 
+def test_settling_raises_only_cpythons_default_young_generation_threshold(monkeypatch):
+    import gc
+
+    from rasd import pipeline
+    saved = gc.get_threshold()
+    monkeypatch.setattr(pipeline, "_settled", {True: False, False: False})
+    try:
+        gc.set_threshold(700, 10, 10)
+        pipeline._settle_loaded_data(False)
+        assert gc.get_threshold() == (pipeline.YOUNG_THRESHOLD, 10, 10)
+        gc.set_threshold(1234, 20, 30)          # an application's own setting stays
+        pipeline._settle_loaded_data(True)
+        assert gc.get_threshold() == (1234, 20, 30)
+    finally:
+        gc.set_threshold(*saved)
+
+
 def test_readings_index_only_the_keys_a_phrase_can_start_with_and_follow_new_lexicons():
     from rasd.recognise.lexicon import _indexed_keys, index_keys
     text = "وبالقرطاسيه ذهب الكشكوليون الى سوق القرطاسيه وكشكوليون"
