@@ -473,3 +473,23 @@ def test_quantity_number_span_and_date_ref_build_as_the_generated_frozen_init(da
             raise AssertionError("a frozen dataclass accepted a field assignment")
         except dataclasses.FrozenInstanceError:
             pass
+
+
+@settings(max_examples=100, deadline=None)
+@given(number_and_date_texts)
+def test_match_finds_nothing_for_a_class_the_token_lacks(text):
+    """What the scans' guards (a class test before calling match) rely on: match's own first test."""
+    from rasd.recognise.dates import _DateScan, date_lexicon
+    from rasd.recognise.numbers import NumberScan, number_lexicon
+
+    norm = normalise(text)
+    tokens = tokenize(norm.text)
+    numbers, dates = NumberScan(norm, tokens), _DateScan(norm, tokens, None)
+    number_classes = {entry.cls for bucket in number_lexicon().words.by_first.values() for _, entry in bucket}
+    date_classes = {entry.cls for bucket in date_lexicon().words.by_first.values() for _, entry in bucket}
+    for j in range(len(tokens)):
+        for cls in number_classes - numbers.infos[j].classes:
+            for prefix in ("any", "none", "conj"):
+                assert numbers.match(j, frozenset({cls}), prefix) is None
+        for cls in date_classes - dates.infos[j].classes:
+            assert dates.match(j, cls, prefix=True) is None and dates.match(j, cls, article=False) is None

@@ -370,7 +370,9 @@ class NumberScan:
                 end = j + 1 + len(rest)
                 if end > self.n:
                     continue
-                if all(self.toks[j + 1 + k].text == w and self.adjacent(j + 1 + k) for k, w in enumerate(rest)):
+                # a one-word phrase (most) has nothing more to compare: no generator made for it
+                if not rest or all(self.toks[j + 1 + k].text == w and self.adjacent(j + 1 + k)
+                                   for k, w in enumerate(rest)):
                     return entry, end, reading.prefix, reading
         return None
 
@@ -381,8 +383,11 @@ class NumberScan:
         """
         if not self.adjacent(end):
             return None
+        infos = self.infos
         for length in range(min(self.lex.words.max_len, end), 0, -1):
             k = end - length
+            if classes.isdisjoint(infos[k].classes):
+                continue        # match's own first test, without the call (~10 an article; rasd bench, issue 8)
             found = self.match(k, classes)
             if found and found[1] == end:
                 return found[0], k, found[2]
@@ -532,8 +537,12 @@ class NumberScan:
         return out
 
     def number_at(self, i: int) -> NumberSpan | None:
-        if not self._digit(i) and self.infos[i].readings:
-            special = self.ordinal_at(i) or self.dual_at(i)
+        info = self.infos[i]
+        if not info.digit and info.readings:
+            # each begins with a match of its class at i: tried only for a word that has the class
+            special = self.ordinal_at(i) if "ordinals" in info.classes else None
+            if special is None and "dual_nouns" in info.classes:
+                special = self.dual_at(i)
             if special:
                 return special
         core = self.core(i)
@@ -657,6 +666,8 @@ class NumberScan:
                 break
             if j == end and not self.adjacent(j):
                 break
+            if AFTER_MODIFIERS.isdisjoint(self.infos[j].classes):
+                continue        # match's own first test, without the call
             found = self.match(j, AFTER_MODIFIERS)
             if found:
                 return found[0].cls, j, found[1]
