@@ -213,6 +213,8 @@ class _DateScan:
 
     def match_next(self, j: int, cls: str) -> tuple[Entry, int, int] | None:
         """Like ``match`` but only when token j follows the previous one across spaces alone."""
+        if j >= self.n or cls not in self.infos[j].classes:
+            return None         # match's own first test, before the adjacency test and the call
         return self.match(j, cls) if self.adjacent(j) else None
 
     def preceded_by(self, j: int, cls: str) -> bool:

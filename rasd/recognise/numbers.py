@@ -333,9 +333,6 @@ class NumberScan:
         return written in allowed
 
     # -- small helpers
-    def _digit(self, j: int) -> bool:
-        return self.infos[j].digit
-
     def gap(self, j: int) -> str:
         """Text between token j-1 and token j."""
         return self.text[self.toks[j - 1].end:self.toks[j].start]
@@ -399,14 +396,16 @@ class NumberScan:
         raw = tok.text
         if len(raw) > MAX_NUMBER_CHARS:
             return None                # a table dump or garbage, not a number (and int() would refuse it)
-        if i > 0 and self.toks[i - 1].end == tok.start and not self._digit(i - 1):
+        if i > 0 and self.toks[i - 1].end == tok.start and not self.infos[i - 1].digit:
             # glued to letters: a clitic ("و15", "ب3", "ال15") is fine, a model name ("إف16") is not
             if self.toks[i - 1].text not in self.lex.digit_clitics:
                 return None
-        if i > 0 and self.gap(i).strip() in RANGE_DASHES and self.gap(i).strip() and not self._digit(i - 1):
+        if i > 0 and (dash := self.gap(i).strip()) in RANGE_DASHES and dash and not self.infos[i - 1].digit:
             return None            # "إف-16", "كوفيد-19": part of a name
         parts = raw.replace(",", ".").split(".")
-        mult = self.match(i + 1, MULTIPLIERS, prefix="none", article=False) if self.adjacent(i + 1) else None
+        # match's own class test first (the word after a digit is rarely a multiplier), then adjacency
+        mult = self.match(i + 1, MULTIPLIERS, prefix="none", article=False) \
+            if i + 1 < self.n and "multipliers" in self.infos[i + 1].classes and self.adjacent(i + 1) else None
         end = i + 1
         kind = ""
         if len(parts) == 1:
@@ -513,7 +512,7 @@ class NumberScan:
         return _Core(i, pre, end, value, low, high, vague=True)
 
     def core(self, i: int) -> _Core | None:
-        if self._digit(i):
+        if self.infos[i].digit:
             return self.digits_core(i)
         if not self.infos[i].readings:
             return None
@@ -636,16 +635,16 @@ class NumberScan:
         i = core.start_tok
         if i + 2 < self.n and core.end_tok == i + 1:
             g1, g2 = self.gap(i + 1), self.gap(i + 2)
-            if g1 == g2 and g1 in {"/", "-", "."} and self._digit(i + 1) and self._digit(i + 2):
+            if g1 == g2 and g1 in {"/", "-", "."} and self.infos[i + 1].digit and self.infos[i + 2].digit:
                 a, b, c = (self.toks[k].text for k in (i, i + 1, i + 2))
                 if all(x.isdecimal() for x in (a, b, c)) and (len(a) == 4 or len(c) in (2, 4)):
                     return "date", i + 3
-        if i + 1 < self.n and core.end_tok == i + 1 and self.gap(i + 1) == ":" and self._digit(i + 1):
+        if i + 1 < self.n and core.end_tok == i + 1 and self.gap(i + 1) == ":" and self.infos[i + 1].digit:
             return "time", i + 2
         return None
 
     def range_end(self, j: int, opened: bool) -> _Core | None:
-        if self._digit(j) and self.gap(j).strip() in RANGE_DASHES and self.gap(j).strip():
+        if self.infos[j].digit and (dash := self.gap(j).strip()) in RANGE_DASHES and dash:
             return self.digits_core(j)
         if not self.adjacent(j):
             return None
@@ -654,7 +653,7 @@ class NumberScan:
             return self.core(conn[1])
         if opened:
             if self.toks[j].text == AND and j + 1 < self.n and self.toks[j].end == self.toks[j + 1].start:
-                return self.core(j + 1) if self._digit(j + 1) else None
+                return self.core(j + 1) if self.infos[j + 1].digit else None
             if self.toks[j].text.startswith(AND):
                 return self.core(j)
         return None
@@ -662,7 +661,7 @@ class NumberScan:
     def after_modifier(self, end: int) -> tuple[str, int, int] | None:
         """"على الأقل" / "تقريبا" within a few words after the number: (class, where, end token)."""
         for j in range(end, min(end + AFTER_MODIFIER_REACH, self.n)):
-            if j > end and (not self.adjacent(j) or self._digit(j)):
+            if j > end and (not self.adjacent(j) or self.infos[j].digit):
                 break
             if j == end and not self.adjacent(j):
                 break
@@ -681,7 +680,9 @@ class NumberScan:
         follow = self.text[last.end:last.end + 2].lstrip(" ")[:1]
         if follow and follow in percent_signs:
             return "percent", end, self.text.index(follow, last.end) + 1
-        nxt = self.match(end, AFTER_WORDS) if self.adjacent(end) else None
+        # as in digits_core: the class test first, then adjacency, then the call
+        nxt = self.match(end, AFTER_WORDS) if end < self.n and not AFTER_WORDS.isdisjoint(self.infos[end].classes) \
+            and self.adjacent(end) else None
         nxt_cls = nxt[0].cls if nxt else ""
         if nxt_cls == "percent_after":
             return "percent", nxt[1], None
