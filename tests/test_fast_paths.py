@@ -387,3 +387,126 @@ def test_word_records_hold_each_readers_value_and_share_the_empty_one():
     assert [r[length] for r in got] == [len(w) for w in words]
     assert [r[vowels] for r in got] == [tuple(c for c in w if c in "اوي") for w in words]
     assert records[""] is records.empties and len(records) <= 4
+
+
+NUMBER_AND_DATE_WORDS = ["ثلاثة", "آلاف", "و25", "في", "الخامس", "من", "أيار", "2018", "بعد", "ثلاث", "سنوات", "قبل",
+                         "يومين", "منذ", "عام", "2014", "مساء", "الخميس", "الأول", "نحو", "10", "قتلى", "على",
+                         "الأقل", "أمس", "الجمعة", "جنديين", "عشرات", "15/3/2019", "12", "%", "الشهر", "الماضي",
+                         "حلب", "قتل", "الثاني", "عشر", "مدنيين", "و3", "إلى", "بين", "و", "الاثنين", "أحد"]
+number_and_date_texts = st.lists(st.tuples(st.sampled_from(NUMBER_AND_DATE_WORDS), st.sampled_from(GAPS)),
+                                 max_size=25).map(lambda parts: "".join(w + g for w, g in parts))
+
+
+@settings(max_examples=200, deadline=None)
+@given(number_and_date_texts)
+def test_number_and_date_scans_over_read_positions_equal_the_loop_over_every_token(text):
+    """The scans start only at read_positions: the same numbers and dates as trying every token."""
+    from datetime import date
+
+    from rasd.recognise import dates as dates_module
+    from rasd.recognise import numbers as numbers_module
+    from rasd.recognise.numbers import NO_INFO, NumberScan, read_positions, token_infos
+
+    norm = normalise(text)
+    tokens = tokenize(norm.text)
+    numbers, dates = token_infos(tokens)
+    assert read_positions(tokens) == [i for i in range(len(tokens))
+                                      if numbers[i] is not NO_INFO or dates[i] is not NO_INFO]
+
+    def every_token(scan, start_at):
+        out, resume, last = [], 0, scan.n - 1
+        for i, info in enumerate(scan.infos):
+            if i < resume or not (info.start or (info.start_seconds and i < last
+                                                 and scan.toks[i + 1].text in info.start_seconds)):
+                continue
+            found = start_at(scan, i)
+            if found is not None:
+                out.append(found)
+                resume = found[-1]
+        return out
+
+    def number_at(scan, i):
+        span = scan.number_at(i)
+        return None if span is None else (span, span.token_end)
+
+    def date_at(scan, i):
+        infos = scan.infos
+        info = infos[i]
+        if info.classes and info.classes <= dates_module.LEADING_CLASSES and (
+                i == scan.n - 1 or not (infos[i + 1].start or "of_word" in infos[i + 1].classes)):
+            return None
+        try:
+            found = scan.parse_at(i)
+        except (OverflowError, ValueError):
+            return None
+        return None if found is None else found[:3] + (found[3],)
+
+    assert [s for s, _ in every_token(NumberScan(norm, tokens), number_at)] == numbers_module.number_spans(norm, tokens)
+    published = date(2018, 5, 20)
+    assert [found[:3] for found in every_token(dates_module._DateScan(norm, tokens, published), date_at)] == \
+        dates_module._DateScan(norm, tokens, published).scan()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_quantity_number_span_and_date_ref_build_as_the_generated_frozen_init(data):
+    """Their hand-written __init__ (slot setters) against dataclass's own, on the same fields."""
+    import dataclasses
+    from datetime import date
+
+    from rasd.recognise.dates import DateRef
+    from rasd.recognise.numbers import NumberSpan, Quantity
+
+    values = {int: st.integers(-5, 10**9), bool: st.booleans(), str: st.sampled_from(["count", "year", "x"]),
+              "date": st.one_of(st.none(), st.dates(date(1990, 1, 1), date(2030, 1, 1)))}
+    for cls in (Quantity, NumberSpan, DateRef):
+        fields = dataclasses.fields(cls)
+        plain = dataclasses.make_dataclass("Plain" + cls.__name__,
+                                           [(f.name, object, dataclasses.field(default=f.default)) if
+                                            f.default is not dataclasses.MISSING else (f.name, object)
+                                            for f in fields], frozen=True, slots=True)
+        args = []
+        for f in fields:
+            kind = {"int": int, "bool": bool, "str": str, "Quantity": "quantity"}.get(f.type, "date")
+            if kind == "quantity":
+                args.append(Quantity(*data.draw(st.tuples(st.integers(0, 99), st.integers(0, 99), st.integers(0, 99)))))
+            elif f.name == "part_of_day":
+                args.append(data.draw(st.one_of(st.none(), st.sampled_from(["night", "morning"]))))
+            else:
+                args.append(data.draw(values[kind]))
+        given_positionally = data.draw(st.integers(0, len(fields)))
+        required = sum(f.default is dataclasses.MISSING for f in fields)
+        given_positionally = max(given_positionally, required)
+        keywords = {f.name: a for f, a in zip(fields[given_positionally:], args[given_positionally:])
+                    if data.draw(st.booleans())}
+        made = cls(*args[:given_positionally], **keywords)
+        expected = plain(*args[:given_positionally], **keywords)
+        made_values = tuple(getattr(made, f.name) for f in fields)
+        assert made_values == tuple(getattr(expected, f.name) for f in fields)
+        assert made == cls(*made_values) and hash(made) == hash(made_values)
+        assert repr(made) == repr(expected).replace("Plain" + cls.__name__, cls.__name__, 1)
+        try:
+            setattr(made, fields[0].name, args[0])
+            raise AssertionError("a frozen dataclass accepted a field assignment")
+        except dataclasses.FrozenInstanceError:
+            pass
+
+
+@settings(max_examples=100, deadline=None)
+@given(number_and_date_texts)
+def test_match_finds_nothing_for_a_class_the_token_lacks(text):
+    """What the scans' guards (a class test before calling match) rely on: match's own first test."""
+    from rasd.recognise.dates import _DateScan, date_lexicon
+    from rasd.recognise.numbers import NumberScan, number_lexicon
+
+    norm = normalise(text)
+    tokens = tokenize(norm.text)
+    numbers, dates = NumberScan(norm, tokens), _DateScan(norm, tokens, None)
+    number_classes = {entry.cls for bucket in number_lexicon().words.by_first.values() for _, entry in bucket}
+    date_classes = {entry.cls for bucket in date_lexicon().words.by_first.values() for _, entry in bucket}
+    for j in range(len(tokens)):
+        for cls in number_classes - numbers.infos[j].classes:
+            for prefix in ("any", "none", "conj"):
+                assert numbers.match(j, frozenset({cls}), prefix) is None
+        for cls in date_classes - dates.infos[j].classes:
+            assert dates.match(j, cls, prefix=True) is None and dates.match(j, cls, article=False) is None

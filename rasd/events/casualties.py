@@ -69,6 +69,9 @@ def _strip_clitic(word: str) -> str:
 def count_sentence(an: Analysis, sentence: Sentence) -> Counts:
     counts = Counts()
     words = an.in_sentence(an.casualties, sentence)
+    if not words:
+        # nothing to count (most clauses): the loop below would not run (rasd bench, issue 8)
+        return counts
     numbers = [n for n in an.in_sentence(an.numbers, sentence) if _is_count(n)]
     used_numbers: set[int] = set()
     singular, openers = _casualty_data()

@@ -21,7 +21,8 @@ from hijridate import Gregorian, Hijri
 
 from rasd.model import Mention
 from rasd.recognise.numbers import (Entry, WordInfo, WordLexicon, NumberScan, load_data, make_reader,
-                                    number_scan, to_original, token_infos)
+                                    number_scan, read_positions, slot_setters, to_original,
+                                    token_infos)
 from rasd.text.normalise import NormalisedText, fold
 from rasd.text.tokens import Token, tokenize
 
@@ -45,7 +46,7 @@ STARTING_CLASSES = frozenset({"relative_days", "tonight", "parts_of_day", "weekd
                               "day_word", "year_words", "ordinal_days"})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class DateRef:
     """When something happened: ``start`` (the earliest day) to ``end``, ``precision`` 1 day … 4 year."""
     start: date | None
@@ -57,6 +58,24 @@ class DateRef:
     resolved: bool
     part_of_day: str | None = None
     is_past_reference: bool = False
+
+    def __init__(self, start: date | None, end: date | None, precision: int, tolerance_days: int,
+                 expression: str, relative: bool, resolved: bool, part_of_day: str | None = None,
+                 is_past_reference: bool = False) -> None:
+        # each slot's setter instead of object.__setattr__ per field: see numbers.slot_setters
+        set_ = _DATE_REF_SETTERS
+        set_[0](self, start)
+        set_[1](self, end)
+        set_[2](self, precision)
+        set_[3](self, tolerance_days)
+        set_[4](self, expression)
+        set_[5](self, relative)
+        set_[6](self, resolved)
+        set_[7](self, part_of_day)
+        set_[8](self, is_past_reference)
+
+
+_DATE_REF_SETTERS = slot_setters(DateRef)
 
 
 @dataclass
@@ -137,7 +156,10 @@ def _hijri_year_of(day: date) -> int:
     return Gregorian(day.year, day.month, day.day).to_hijri().year
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass's __init__ sets each field through object.__setattr__ (~10,000 machine
+# instructions for these seven against ~2,000, callgrind); a window is only read by the scan that made it
+# (rasd bench, issue 8).
+@dataclass(slots=True)
 class _Window:
     """What an anchor resolves to before modifiers (since, part of day) are applied."""
     start: date | None
@@ -168,7 +190,8 @@ class _DateScan:
         return self.text[self.toks[j - 1].end:self.toks[j].start]
 
     def adjacent(self, j: int) -> bool:
-        return 0 < j < self.n and not self.gap(j).strip()
+        """Only whitespace between token j-1 and token j (``gap`` written out: one call less, ~40 an article)."""
+        return 0 < j < self.n and not self.text[self.toks[j - 1].end:self.toks[j].start].strip()
 
     def match(self, j: int, cls: str, prefix: bool = False,
               article: bool = True) -> tuple[Entry, int, int] | None:
@@ -182,13 +205,16 @@ class _DateScan:
                 if entry.cls != cls:
                     continue
                 end = j + 1 + len(rest)
-                if end <= self.n and all(self.toks[j + 1 + k].text == w and self.adjacent(j + 1 + k)
-                                         for k, w in enumerate(rest)):
+                # a one-word phrase (most) has nothing more to compare: no generator made for it
+                if end <= self.n and (not rest or all(self.toks[j + 1 + k].text == w and self.adjacent(j + 1 + k)
+                                                      for k, w in enumerate(rest))):
                     return entry, end, reading.prefix
         return None
 
     def match_next(self, j: int, cls: str) -> tuple[Entry, int, int] | None:
         """Like ``match`` but only when token j follows the previous one across spaces alone."""
+        if j >= self.n or cls not in self.infos[j].classes:
+            return None         # match's own first test, before the adjacency test and the call
         return self.match(j, cls) if self.adjacent(j) else None
 
     def preceded_by(self, j: int, cls: str) -> bool:
@@ -215,9 +241,11 @@ class _DateScan:
         infos = self.infos
         last = self.n - 1
         toks = self.toks
-        for i, info in enumerate(infos):
-            if i < resume or not (info.start or (info.start_seconds and i < last
-                                                 and toks[i + 1].text in info.start_seconds)):
+        for i in read_positions(toks):       # a token read as NO_INFO starts nothing
+            if i < resume:
+                continue
+            info = infos[i]
+            if not (info.start or (info.start_seconds and i < last and toks[i + 1].text in info.start_seconds)):
                 continue
             if info.classes and info.classes <= LEADING_CLASSES and (
                     i == last or not (infos[i + 1].start or "of_word" in infos[i + 1].classes)):
@@ -239,11 +267,17 @@ class _DateScan:
         prefix = 0
         j = i
         since = False
-        vague = self.match(i, "vague_past", prefix=True)
+        # match's own first test (the token's classes) made here for the leading words: most candidates have
+        # none of them, and five calls that find nothing were a third of the date scan's calls (rasd bench,
+        # issue 8)
+        classes = self.infos[i].classes
+        vague = self.match(i, "vague_past", prefix=True) if "vague_past" in classes else None
         if vague:
             past, offset, tolerance = vague[0].payload
             return self.finish(i, vague[2], vague[1], self.vague_window(past, offset, tolerance), None)
-        lead = self.match(i, "since_words", prefix=True) or self.match(i, "ago_words", prefix=True)
+        lead = None
+        if "since_words" in classes or "ago_words" in classes:
+            lead = self.match(i, "since_words", prefix=True) or self.match(i, "ago_words", prefix=True)
         if lead and self.adjacent(lead[1]):
             prefix = lead[2]
             duration = self.duration(lead[1])
@@ -257,7 +291,8 @@ class _DateScan:
         start_tok = j if not since else i
         part = None
         qualifier = None
-        found = self.match(j, "qualifiers", prefix=not since, article=False)
+        classes = self.infos[j].classes
+        found = self.match(j, "qualifiers", prefix=not since, article=False) if "qualifiers" in classes else None
         if found and self.adjacent(found[1]):
             qualifier = found[0].payload
             if start_tok == j:
@@ -267,7 +302,8 @@ class _DateScan:
             if of:
                 j = of[1]
         else:
-            found = self.match(j, "parts_of_day", prefix=not since, article=False)
+            found = self.match(j, "parts_of_day", prefix=not since, article=False) if "parts_of_day" in classes \
+                else None
             if found and self.adjacent(found[1]):
                 part = found[0].payload
                 if start_tok == j:
@@ -306,8 +342,9 @@ class _DateScan:
             return self.digits_anchor(j, qualifier)
         if not self.infos[j].readings:
             return None
+        classes = self.infos[j].classes         # match's first test, made before calling it (as in parse_at)
         if qualifier is None:
-            found = self.match(j, "relative_days", prefix=first)
+            found = self.match(j, "relative_days", prefix=first) if "relative_days" in classes else None
             if found and not self.match_next(found[1], "today_blockers_after"):
                 offset, tolerance = found[0].payload
                 window = self.day_window(offset, tolerance)
@@ -315,23 +352,24 @@ class _DateScan:
                 if end != found[1] and window.start is not None:
                     window = self.named_weekday(window, self.match(found[1], "weekdays")[0].payload)
                 return window, end, found[2]
-            if part is None:
+            if part is None and "tonight" in classes:
                 found = self.match(j, "tonight", prefix=first)
                 if found and not self.match_next(found[1], "today_blockers_after"):
                     offset, tolerance = found[0].payload
                     day = self.day_window(offset, tolerance)
                     return _Window(day.start, day.end, DAY, tolerance, True, part=self.lex.night), found[1], found[2]
-            day_word = self.match(j, "day_word", prefix=first, article=False)
+            day_word = self.match(j, "day_word", prefix=first, article=False) if "day_word" in classes else None
             k = day_word[1] if day_word and self.adjacent(day_word[1]) else j
             if day_word and k != j:
                 found = self.match(k, "relative_days")           # "يوم أمس"
                 if found:
                     offset, tolerance = found[0].payload
                     return self.day_window(offset, tolerance), found[1], day_word[2]
-            weekday = self.match(k, "weekdays", prefix=first and k == j)
+            weekday = self.match(k, "weekdays", prefix=first and k == j) \
+                if "weekdays" in self.infos[k].classes else None
             if weekday:
                 return self.weekday_anchor(weekday, part, day_word[2] if k != j else weekday[2])
-        if qualifier is None and "ordinal_days" in self.infos[j].classes:
+        if qualifier is None and "ordinal_days" in classes:
             ordinal = self.ordinal_anchor(j, first)
             if ordinal:
                 return ordinal
@@ -411,11 +449,11 @@ class _DateScan:
     def period_anchor(self, j: int, first: bool, qualifier: str | None) -> tuple[_Window, int, int] | None:
         """"الأسبوع الماضي", "الشهر الجاري", "هذا العام", "العام الماضي"."""
         prefix = 0
-        this = self.match(j, "this_words", prefix=first)
+        this = self.match(j, "this_words", prefix=first) if "this_words" in self.infos[j].classes else None
         k = j
         if this and self.adjacent(this[1]):
             k, prefix = this[1], this[2]
-        period = self.match(k, "periods", prefix=first and k == j)
+        period = self.match(k, "periods", prefix=first and k == j) if "periods" in self.infos[k].classes else None
         if period is None:
             return None
         if k == j:
@@ -432,8 +470,9 @@ class _DateScan:
 
     def month_anchor(self, j: int, first: bool, qualifier: str | None) -> tuple[_Window, int, int] | None:
         """A month name alone, or with a year, a relation ("يناير الماضي") or a context word ("في مارس")."""
+        classes = self.infos[j].classes         # match's first test, made before calling it
         for cls in ("months", "hijri_months"):
-            found = self.match(j, cls, prefix=first)
+            found = self.match(j, cls, prefix=first) if cls in classes else None
             if found is None:
                 continue
             month, end, prefix = found[0].payload, found[1], found[2]
@@ -450,7 +489,7 @@ class _DateScan:
             if relation:
                 end = relation[1]
             return self.month_window(month, None, step, hijri, qualifier), end, prefix
-        found = self.match(j, "year_words", prefix=first)
+        found = self.match(j, "year_words", prefix=first) if "year_words" in classes else None
         if found and self.adjacent(found[1]):
             year = self.int_at(found[1], (4,))
             if year is not None:

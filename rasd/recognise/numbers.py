@@ -12,10 +12,11 @@ month names come from ``data/dates.yaml``. The scan works on the folded text's t
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from functools import cache, lru_cache
-from operator import itemgetter
+from itertools import compress, count, repeat
+from operator import is_not, itemgetter
 from typing import Any
 
 from rasd.datafiles import read_yaml
@@ -43,9 +44,32 @@ ARABIC_DECIMAL_MARK = "\u066b"
 SPELLING_STEPS = ("presentation_forms", "diacritics", "tatweel", "invisibles", "digits", "casefold")
 STARTING_CLASSES = frozenset({"units", "teen_heads", "tens", "hundreds", "big_numbers", "vague", "ordinals",
                               "dual_nouns", "multipliers"})
+# The classes the scan looks for, made once: a set literal in a call is built again at every call (~45 calls
+# an article; rasd bench, issue 8).
+UNITS, TENS, TEEN_TAILS, VAGUE, ORDINALS, DUAL_NOUNS, MULTIPLIERS, BIG_NUMBERS, HUNDRED_MULTIPLIERS = (
+    frozenset({cls}) for cls in ("units", "tens", "teen_tails", "vague", "ordinals", "dual_nouns", "multipliers",
+                                 "big_numbers", "hundred_multipliers"))
+ORDINAL_BLOCKERS, RANGE_CONNECTORS = frozenset({"ordinal_blockers_before"}), frozenset({"range_connectors"})
+GROUP_WORDS_BELOW_HUNDRED = frozenset({"units", "teen_heads", "tens"})
+GROUP_WORDS = GROUP_WORDS_BELOW_HUNDRED | {"hundreds"}
+AFTER_MODIFIERS = frozenset({"at_least_after", "approximate_after"})
+BEFORE_WORDS = frozenset({"approximate_before", "at_least_before", "at_most_before", "range_open", "year_before",
+                          "time_before", "month", "ordinal_blockers_before"})       # read before a number
+AFTER_WORDS = frozenset({"percent_after", "currency_after", "year_after", "month", "counted_singular",
+                         "counted_plural", "dual_nouns", "multipliers"})           # read after a number
 
 
-@dataclass(frozen=True, slots=True)
+# Quantity, NumberSpan (and dates.DateRef) write their own __init__: the one dataclass generates for a frozen
+# class calls object.__setattr__ for each field, ~12,000 machine instructions for Quantity's eight (callgrind);
+# each slot's own setter does it in half. A number makes a Quantity and a NumberSpan, a date a DateRef: ~13
+# objects an article, ~5 % of the two recognisers' work (rasd bench, issue 8). The fields, defaults,
+# frozenness, equality, hash and repr stay the dataclass's.
+def slot_setters(cls: type) -> tuple[Any, ...]:
+    """The ``__set__`` of each field's slot of a slots dataclass, in field order."""
+    return tuple(getattr(cls, f.name).__set__ for f in fields(cls))
+
+
+@dataclass(frozen=True, slots=True, init=False)
 class Quantity:
     """A number as the text gives it. ``value`` is the conservative reading (a range's lower bound)."""
     value: int
@@ -57,12 +81,24 @@ class Quantity:
     kind: str = "count"
     at_most: bool = False
 
+    def __init__(self, value: int, low: int, high: int, approximate: bool = False, at_least: bool = False,
+                 vague: bool = False, kind: str = "count", at_most: bool = False) -> None:
+        set_ = _QUANTITY_SETTERS
+        set_[0](self, value)
+        set_[1](self, low)
+        set_[2](self, high)
+        set_[3](self, approximate)
+        set_[4](self, at_least)
+        set_[5](self, vague)
+        set_[6](self, kind)
+        set_[7](self, at_most)
+
     @property
     def is_count(self) -> bool:
         return self.kind == "count"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class NumberSpan:
     """A recognised number with its token span (into the tokens it was found in) and original offsets."""
     token_start: int
@@ -70,6 +106,17 @@ class NumberSpan:
     start: int
     end: int
     quantity: Quantity
+
+    def __init__(self, token_start: int, token_end: int, start: int, end: int, quantity: Quantity) -> None:
+        set_ = _NUMBER_SPAN_SETTERS
+        set_[0](self, token_start)
+        set_[1](self, token_end)
+        set_[2](self, start)
+        set_[3](self, end)
+        set_[4](self, quantity)
+
+
+_QUANTITY_SETTERS, _NUMBER_SPAN_SETTERS = slot_setters(Quantity), slot_setters(NumberSpan)
 
 
 # ---------------------------------------------------------------------------------------------- data
@@ -244,7 +291,10 @@ def _signs() -> tuple[frozenset[str], frozenset[str]]:
 
 # ---------------------------------------------------------------------------------------------- scan
 
-@dataclass(frozen=True, slots=True)
+# Not frozen, like dates._Window: a frozen dataclass's __init__ sets each field through object.__setattr__,
+# ~15,000 machine instructions for this one's ten (callgrind) against ~2,500, and ~6 are made an article;
+# nothing keeps, hashes or changes one (rasd bench, issue 8).
+@dataclass(slots=True)
 class _Core:
     start_tok: int
     prefix: int            # proclitic characters of the first token not part of the number
@@ -283,15 +333,13 @@ class NumberScan:
         return written in allowed
 
     # -- small helpers
-    def _digit(self, j: int) -> bool:
-        return self.infos[j].digit
-
     def gap(self, j: int) -> str:
         """Text between token j-1 and token j."""
         return self.text[self.toks[j - 1].end:self.toks[j].start]
 
     def adjacent(self, j: int) -> bool:
-        return 0 < j < self.n and not self.gap(j).strip()
+        """Only whitespace between token j-1 and token j (``gap`` written out: one call less, ~40 an article)."""
+        return 0 < j < self.n and not self.text[self.toks[j - 1].end:self.toks[j].start].strip()
 
     def match(self, j: int, classes: frozenset[str] | set[str], prefix: str = "any",
               article: bool = True) -> tuple[Entry, int, int, Reading] | None:
@@ -319,7 +367,9 @@ class NumberScan:
                 end = j + 1 + len(rest)
                 if end > self.n:
                     continue
-                if all(self.toks[j + 1 + k].text == w and self.adjacent(j + 1 + k) for k, w in enumerate(rest)):
+                # a one-word phrase (most) has nothing more to compare: no generator made for it
+                if not rest or all(self.toks[j + 1 + k].text == w and self.adjacent(j + 1 + k)
+                                   for k, w in enumerate(rest)):
                     return entry, end, reading.prefix, reading
         return None
 
@@ -330,8 +380,11 @@ class NumberScan:
         """
         if not self.adjacent(end):
             return None
+        infos = self.infos
         for length in range(min(self.lex.words.max_len, end), 0, -1):
             k = end - length
+            if classes.isdisjoint(infos[k].classes):
+                continue        # match's own first test, without the call (~10 an article; rasd bench, issue 8)
             found = self.match(k, classes)
             if found and found[1] == end:
                 return found[0], k, found[2]
@@ -343,14 +396,16 @@ class NumberScan:
         raw = tok.text
         if len(raw) > MAX_NUMBER_CHARS:
             return None                # a table dump or garbage, not a number (and int() would refuse it)
-        if i > 0 and self.toks[i - 1].end == tok.start and not self._digit(i - 1):
+        if i > 0 and self.toks[i - 1].end == tok.start and not self.infos[i - 1].digit:
             # glued to letters: a clitic ("و15", "ب3", "ال15") is fine, a model name ("إف16") is not
             if self.toks[i - 1].text not in self.lex.digit_clitics:
                 return None
-        if i > 0 and self.gap(i).strip() in RANGE_DASHES and self.gap(i).strip() and not self._digit(i - 1):
+        if i > 0 and (dash := self.gap(i).strip()) in RANGE_DASHES and dash and not self.infos[i - 1].digit:
             return None            # "إف-16", "كوفيد-19": part of a name
         parts = raw.replace(",", ".").split(".")
-        mult = self.match(i + 1, {"multipliers"}, prefix="none", article=False) if self.adjacent(i + 1) else None
+        # match's own class test first (the word after a digit is rarely a multiplier), then adjacency
+        mult = self.match(i + 1, MULTIPLIERS, prefix="none", article=False) \
+            if i + 1 < self.n and "multipliers" in self.infos[i + 1].classes and self.adjacent(i + 1) else None
         end = i + 1
         kind = ""
         if len(parts) == 1:
@@ -384,7 +439,7 @@ class NumberScan:
 
     def group(self, j: int, prefix: str, allow_hundred: bool = True) -> tuple[int, int, int] | None:
         """A number below 1000 in words starting at token j: (value, end token, prefix)."""
-        classes = {"hundreds", "units", "teen_heads", "tens"} if allow_hundred else {"units", "teen_heads", "tens"}
+        classes = GROUP_WORDS if allow_hundred else GROUP_WORDS_BELOW_HUNDRED
         found = self.match(j, classes, prefix)
         if found is None:
             return None
@@ -394,15 +449,15 @@ class NumberScan:
             return self._after_hundred(value, end, pre)
         if entry.cls == "tens":
             return value, end, pre
-        if value <= 9 and self.adjacent(end) and self.match(end, {"teen_tails"}, "none", article=False):
+        if value <= 9 and self.adjacent(end) and self.match(end, TEEN_TAILS, "none", article=False):
             return value + 10, end + 1, pre
         if entry.cls == "teen_heads":
             return None
         if allow_hundred and 3 <= value <= 9 and self.adjacent(end) and self.match(
-                end, {"hundred_multipliers"}, "none", article=False):
+                end, HUNDRED_MULTIPLIERS, "none", article=False):
             return self._after_hundred(value * 100, end + 1, pre)
         if value <= 9 and self.adjacent(end):
-            ten = self.match(end, {"tens"}, "conj")
+            ten = self.match(end, TENS, "conj")
             if ten:
                 return value + ten[0].payload, ten[1], pre
         return value, end, pre
@@ -420,11 +475,11 @@ class NumberScan:
         if g:
             value, end, pre = g
             if self.adjacent(end):
-                mult = self.match(end, {"multipliers"}, "none", article=False)
+                mult = self.match(end, MULTIPLIERS, "none", article=False)
                 if mult:
                     return value * mult[0].payload, mult[1], mult[0].payload, pre
             return value, end, 1, pre
-        big = self.match(j, {"big_numbers"}, prefix, article=False)
+        big = self.match(j, BIG_NUMBERS, prefix, article=False)
         if big:
             value = big[0].payload
             return value, big[1], _magnitude(value), big[2]
@@ -444,20 +499,20 @@ class NumberScan:
         return _Core(i, pre, end, total, total, total)
 
     def vague_core(self, i: int) -> _Core | None:
-        found = self.match(i, {"vague"})
+        found = self.match(i, VAGUE)
         if found is None:
             return None
         entry, end, pre, _ = found
         value, low, high = entry.payload
         if self.adjacent(end):     # "عشرات الآلاف", "بضعة آلاف"
-            mult = self.match(end, {"multipliers"}, "none")
+            mult = self.match(end, MULTIPLIERS, "none")
             if mult:
                 value, low, high = value * mult[0].payload, low * mult[0].payload, high * mult[0].payload
                 end = mult[1]
         return _Core(i, pre, end, value, low, high, vague=True)
 
     def core(self, i: int) -> _Core | None:
-        if self._digit(i):
+        if self.infos[i].digit:
             return self.digits_core(i)
         if not self.infos[i].readings:
             return None
@@ -467,10 +522,12 @@ class NumberScan:
     def scan(self) -> list[NumberSpan]:
         out: list[NumberSpan] = []
         resume = 0
-        toks, last = self.toks, self.n - 1
-        for i, info in enumerate(self.infos):
-            if i < resume or not (info.start or (info.start_seconds and i < last
-                                                 and toks[i + 1].text in info.start_seconds)):
+        toks, infos, last = self.toks, self.infos, self.n - 1
+        for i in read_positions(toks):       # a token read as NO_INFO starts nothing
+            if i < resume:
+                continue
+            info = infos[i]
+            if not (info.start or (info.start_seconds and i < last and toks[i + 1].text in info.start_seconds)):
                 continue
             span = self.number_at(i)
             if span is not None:
@@ -479,8 +536,12 @@ class NumberScan:
         return out
 
     def number_at(self, i: int) -> NumberSpan | None:
-        if not self._digit(i) and self.infos[i].readings:
-            special = self.ordinal_at(i) or self.dual_at(i)
+        info = self.infos[i]
+        if not info.digit and info.readings:
+            # each begins with a match of its class at i: tried only for a word that has the class
+            special = self.ordinal_at(i) if "ordinals" in info.classes else None
+            if special is None and "dual_nouns" in info.classes:
+                special = self.dual_at(i)
             if special:
                 return special
         core = self.core(i)
@@ -489,28 +550,28 @@ class NumberScan:
         return self.complete(core)
 
     def ordinal_at(self, i: int) -> NumberSpan | None:
-        found = self.match(i, {"ordinals"}, article=False)
+        found = self.match(i, ORDINALS, article=False)
         if found is None:
             return None
         entry, end, pre, _ = found
-        if i > 0 and self.adjacent(i) and self.match(i - 1, {"ordinal_blockers_before"}):
+        if i > 0 and self.adjacent(i) and self.match(i - 1, ORDINAL_BLOCKERS):
             return None                    # "تشرين الأول": a month, left to the date recogniser
         value = entry.payload
-        if value <= 9 and self.adjacent(end) and self.match(end, {"teen_tails"}, "none"):
+        if value <= 9 and self.adjacent(end) and self.match(end, TEEN_TAILS, "none"):
             value, end = value + 10, end + 1            # "الثالث عشر"
         elif value <= 9 and self.adjacent(end):
-            ten = self.match(end, {"tens"}, "conj")      # "الحادي والعشرين"
+            ten = self.match(end, TENS, "conj")      # "الحادي والعشرين"
             if ten:
                 value, end = value + ten[0].payload, ten[1]
         return self.span(i, pre, end, Quantity(value, value, value, kind="ordinal"))
 
     def dual_at(self, i: int) -> NumberSpan | None:
-        found = self.match(i, {"dual_nouns"})
+        found = self.match(i, DUAL_NOUNS)
         if found is None:
             return None
         _, end, pre, _ = found
         if self.adjacent(end):             # "جنديين اثنين"
-            two = self.match(end, {"units"}, "none", article=False)
+            two = self.match(end, UNITS, "none", article=False)
             if two and two[0].payload == 2:
                 end = two[1]
         after = self.after_modifier(end)                 # "قتيلين على الأقل"
@@ -532,9 +593,7 @@ class NumberScan:
             if shaped:
                 kind, end = shaped
 
-        before = self.match_ending(start_tok, {"approximate_before", "at_least_before", "at_most_before",
-                                               "range_open", "year_before", "time_before", "month",
-                                               "ordinal_blockers_before"})
+        before = self.match_ending(start_tok, BEFORE_WORDS)
         before_cls = before[0].cls if before else ""
 
         # a range: "بين 10 و15", "10 إلى 15", "10-15", "من عشرة إلى خمسة عشر", "3 أو 4"
@@ -576,25 +635,25 @@ class NumberScan:
         i = core.start_tok
         if i + 2 < self.n and core.end_tok == i + 1:
             g1, g2 = self.gap(i + 1), self.gap(i + 2)
-            if g1 == g2 and g1 in {"/", "-", "."} and self._digit(i + 1) and self._digit(i + 2):
+            if g1 == g2 and g1 in {"/", "-", "."} and self.infos[i + 1].digit and self.infos[i + 2].digit:
                 a, b, c = (self.toks[k].text for k in (i, i + 1, i + 2))
                 if all(x.isdecimal() for x in (a, b, c)) and (len(a) == 4 or len(c) in (2, 4)):
                     return "date", i + 3
-        if i + 1 < self.n and core.end_tok == i + 1 and self.gap(i + 1) == ":" and self._digit(i + 1):
+        if i + 1 < self.n and core.end_tok == i + 1 and self.gap(i + 1) == ":" and self.infos[i + 1].digit:
             return "time", i + 2
         return None
 
     def range_end(self, j: int, opened: bool) -> _Core | None:
-        if self._digit(j) and self.gap(j).strip() in RANGE_DASHES and self.gap(j).strip():
+        if self.infos[j].digit and (dash := self.gap(j).strip()) in RANGE_DASHES and dash:
             return self.digits_core(j)
         if not self.adjacent(j):
             return None
-        conn = self.match(j, {"range_connectors"}, "none")
+        conn = self.match(j, RANGE_CONNECTORS, "none")
         if conn and conn[1] < self.n and self.adjacent(conn[1]):
             return self.core(conn[1])
         if opened:
             if self.toks[j].text == AND and j + 1 < self.n and self.toks[j].end == self.toks[j + 1].start:
-                return self.core(j + 1) if self._digit(j + 1) else None
+                return self.core(j + 1) if self.infos[j + 1].digit else None
             if self.toks[j].text.startswith(AND):
                 return self.core(j)
         return None
@@ -602,11 +661,13 @@ class NumberScan:
     def after_modifier(self, end: int) -> tuple[str, int, int] | None:
         """"على الأقل" / "تقريبا" within a few words after the number: (class, where, end token)."""
         for j in range(end, min(end + AFTER_MODIFIER_REACH, self.n)):
-            if j > end and (not self.adjacent(j) or self._digit(j)):
+            if j > end and (not self.adjacent(j) or self.infos[j].digit):
                 break
             if j == end and not self.adjacent(j):
                 break
-            found = self.match(j, {"at_least_after", "approximate_after"})
+            if AFTER_MODIFIERS.isdisjoint(self.infos[j].classes):
+                continue        # match's own first test, without the call
+            found = self.match(j, AFTER_MODIFIERS)
             if found:
                 return found[0].cls, j, found[1]
         return None
@@ -619,8 +680,9 @@ class NumberScan:
         follow = self.text[last.end:last.end + 2].lstrip(" ")[:1]
         if follow and follow in percent_signs:
             return "percent", end, self.text.index(follow, last.end) + 1
-        nxt = self.match(end, {"percent_after", "currency_after", "year_after", "month", "counted_singular",
-                               "counted_plural", "dual_nouns", "multipliers"}) if self.adjacent(end) else None
+        # as in digits_core: the class test first, then adjacency, then the call
+        nxt = self.match(end, AFTER_WORDS) if end < self.n and not AFTER_WORDS.isdisjoint(self.infos[end].classes) \
+            and self.adjacent(end) else None
         nxt_cls = nxt[0].cls if nxt else ""
         if nxt_cls == "percent_after":
             return "percent", nxt[1], None
@@ -707,24 +769,40 @@ def _joint_reader() -> Any:
     return read, itemgetter(WORD_RECORDS.add_reader(read, NO_INFOS))
 
 
-_last_infos: tuple[list[Token], int, list[WordInfo], list[WordInfo]] | None = None
+_last_infos: tuple[list[Token], int, list[WordInfo], list[WordInfo], list[int]] | None = None
 
 
 def token_infos(tokens: list[Token]) -> tuple[list[WordInfo], list[WordInfo]]:
     """Each token's WordInfo for the number recogniser and for the date recogniser (the last token list's
     are reused: the same list object and length)."""
+    return _token_infos(tokens)[2:4]
+
+
+def read_positions(tokens: list[Token]) -> list[int]:
+    """Indexes of the tokens the number or the date recogniser reads (``token_infos`` not NO_INFO for one
+    of them), in order: the only tokens either scan can start an expression at.
+
+    Both scans looped over every token (~220 an article) to skip the four in five that neither reads:
+    ~0.1 ms an article under cProfile, now one pass in C shared by both (rasd bench, issue 8)."""
+    return _token_infos(tokens)[4]
+
+
+def _token_infos(tokens: list[Token]) -> tuple[list[Token], int, list[WordInfo], list[WordInfo], list[int]]:
     global _last_infos
     last = _last_infos
     if last is not None and last[0] is tokens and last[1] == len(tokens):
-        return last[2], last[3]
+        return last
     infos_in = _joint_reader()[1]
     pairs = list(map(infos_in, map(WORD_RECORDS.__getitem__, [t.text for t in tokens])))
-    numbers, dates = list(map(_first, pairs)), list(map(_second, pairs))
-    _last_infos = (tokens, len(tokens), numbers, dates)
-    return numbers, dates
+    positions = list(compress(count(), map(is_not, pairs, repeat(NO_INFOS))))
+    # most tokens read as NO_INFO for both: only the others' infos are set (two passes over every token,
+    # one per recogniser's list, were a fifth of this function's work)
+    numbers, dates = [NO_INFO] * len(pairs), [NO_INFO] * len(pairs)
+    for i in positions:
+        numbers[i], dates[i] = pairs[i]
+    last = _last_infos = (tokens, len(tokens), numbers, dates, positions)
+    return last
 
-
-_first, _second = itemgetter(0), itemgetter(1)
 
 
 # The last scan made: the date recogniser reads numbers over the same text and token list right after the
