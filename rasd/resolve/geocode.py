@@ -10,7 +10,7 @@ import bisect
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rasd.events.analysis import Analysis
 from rasd.model import Mention
@@ -48,6 +48,11 @@ class PlaceContext:
     mentions: tuple[Mention, ...] = ()         # the article's place mentions, in text order (anchors)
     text: str = ""                             # the article text (sentence ends between a name and its anchor)
     section_openers: tuple[Mention, ...] = ()  # typed governorates that open their line ("وفي محافظة الجوف، …")
+    # ``_pick``'s answers by the id of the reference (an article's sentences, candidates and events ask again
+    # for the same mentions: half the calls), and the admin1 counts by governorate name; the context is not
+    # changed once made (rasd bench, issue 8)
+    _picked: dict = field(default_factory=dict, repr=False, compare=False)
+    _admin1_by_name: Counter | None = field(default=None, repr=False, compare=False)
 
 
 def article_context(an: Analysis) -> PlaceContext:
@@ -97,6 +102,17 @@ def _dominant_reading(cands) -> tuple:
 
 
 def _pick(gazetteer, ref, ctx: PlaceContext):
+    """The place ``ref`` means in this article (None: only foreign homonyms), kept in the context: the same
+    reference asked again gets the same answer (the entry holds ``ref``, so its id is not reused meanwhile)."""
+    kept = ctx._picked.get(id(ref))
+    if kept is not None and kept[0] is ref and kept[1] is gazetteer:
+        return kept[2]
+    place = _pick_place(gazetteer, ref, ctx)
+    ctx._picked[id(ref)] = (ref, gazetteer, place)
+    return place
+
+
+def _pick_place(gazetteer, ref, ctx: PlaceContext):
     from rasd.kb.gazetteer import resolve_place
     cands = _local_readings(gazetteer, ref, ctx)
     if ref.typed_level is None and not ref.rural:
@@ -122,7 +138,10 @@ def _pick(gazetteer, ref, ctx: PlaceContext):
         units = [c for c in cands if c.level in ("admin1", "admin2")]
         if cities and units and {c.country_code for c in cities} & {u.country_code for u in units}:
             cands = cities + [c for c in cands if c not in cities and c not in units]
-    return resolve_place(cands, ctx.countries, Counter({k[1]: v for k, v in ctx.admin1.items()}))
+    admin1 = ctx._admin1_by_name
+    if admin1 is None:
+        admin1 = ctx._admin1_by_name = Counter({k[1]: v for k, v in ctx.admin1.items()})
+    return resolve_place(cands, ctx.countries, admin1)
 
 
 def _local_readings(gazetteer, ref, ctx: PlaceContext) -> list:
