@@ -96,12 +96,16 @@ class _Rules:
 
 def geo_precision(place: Place) -> int:
     """ACLED geo_precision: 1 town or site, 2 district/subdistrict (or near a town), 3 governorate or country."""
-    return {"populated": 1, "site": 1, "admin3": 2, "admin2": 2}.get(place.level, 3)
+    return _GEO_PRECISION.get(place.level, 3)
 
 
 def where_prec(place: Place) -> int:
     """UCDP where_prec: 1 exact place, 2 within ~25 km (subdistrict), 3 admin2, 4 admin1, 6 country."""
-    return {"populated": 1, "site": 1, "admin3": 2, "admin2": 3, "admin1": 4}.get(place.level, 6)
+    return _WHERE_PREC.get(place.level, 6)
+
+
+_GEO_PRECISION = {"populated": 1, "site": 1, "admin3": 2, "admin2": 2}
+_WHERE_PREC = {"populated": 1, "site": 1, "admin3": 2, "admin2": 3, "admin1": 4}
 
 
 @lru_cache(maxsize=65536)

@@ -13,7 +13,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from rasd.events.analysis import Analysis
+# imported once here, not in the functions that run for every mention (rasd bench, issue 8)
+from rasd.kb.gazetteer import geo_precision, resolve_place, where_prec
 from rasd.model import Mention
+from rasd.recognise.places import focus_countries, indefinite_adjective_at
+from rasd.text.normalise import fold
 
 LEVEL_RANK = {"site": 0, "populated": 0, "admin3": 1, "admin2": 2, "admin1": 3, "country": 4}
 SAME_PLACE_KM = 20.0
@@ -57,7 +61,6 @@ class PlaceContext:
 
 def article_context(an: Analysis) -> PlaceContext:
     """Countries and governorates the article names unambiguously (places) or implies (actors)."""
-    from rasd.text.normalise import fold
     countries: Counter = Counter()
     admin1: Counter = Counter()
     names: dict[str, set[str]] = {}
@@ -89,6 +92,8 @@ HOMONYM_MAX_POPULATION = 50000
 def _dominant_reading(cands) -> tuple:
     """The candidates of the one country a name points to when its other readings are only hamlets and small
     subdistricts abroad ("الحديدة": the Yemeni governorate and city, not a Syrian village), else all of them."""
+    if len(cands) < 2:
+        return tuple(cands)   # one country at most (most names): no grouping
     by_country: dict[str, list] = {}
     for c in cands:
         by_country.setdefault(c.country_code, []).append(c)
@@ -113,7 +118,6 @@ def _pick(gazetteer, ref, ctx: PlaceContext):
 
 
 def _pick_place(gazetteer, ref, ctx: PlaceContext):
-    from rasd.kb.gazetteer import resolve_place
     cands = _local_readings(gazetteer, ref, ctx)
     if ref.typed_level is None and not ref.rural:
         meant = gazetteer.bare_name_means(ref.name)
@@ -156,7 +160,6 @@ def _local_readings(gazetteer, ref, ctx: PlaceContext) -> list:
         return cands
     if ctx.names_by_country is None:
         return cands
-    from rasd.text.normalise import fold
     own = {c.country_code for c in cands}
     me = fold(ref.name)
     # other names (every mention of this one name aside) pointing to each country
@@ -164,7 +167,6 @@ def _local_readings(gazetteer, ref, ctx: PlaceContext) -> list:
     # only places can say the article is elsewhere: an Israeli actor does not make "مخيم جنين" a homonym
     if not any(not n.startswith("actor:") for cc, ns in support.items() if cc not in own for n in ns):
         return cands                                         # no other country to prefer
-    from rasd.recognise.places import focus_countries
 
     def homonym(c) -> bool:
         if support.get(c.country_code) or c.level == "country" or c.id.startswith("x:"):
@@ -197,8 +199,6 @@ def _named_by_ner(gazetteer, ref):
 def resolve_mentions(gazetteer, places: list[Mention], ctx: PlaceContext,
                      country_hint: str | None = None) -> ResolvedPlace | None:
     """The most specific place among ``places`` (one sentence or one event), consistent with the others."""
-    from rasd.kb.gazetteer import geo_precision, where_prec
-    from rasd.recognise.places import indefinite_adjective_at
     picked: list[tuple[object, Mention]] = []
     unknown: list[Mention] = []
     for m in places:
@@ -223,9 +223,12 @@ def resolve_mentions(gazetteer, places: list[Mention], ctx: PlaceContext,
         picked = same or picked
     if not picked:
         return _fallback(gazetteer, unknown, ctx) if unknown else None
-    # majority country among the sentence's places, then the most specific place in it
-    cc = Counter(p.country_code for p, _ in picked).most_common(1)[0][0] if not country_hint else \
-        picked[0][0].country_code
+    # majority country among the sentence's places, then the most specific place in it (one place, most often:
+    # its own country, without a Counter; rasd bench, issue 8)
+    if country_hint or len(picked) == 1:
+        cc = picked[0][0].country_code
+    else:
+        cc = Counter(p.country_code for p, _ in picked).most_common(1)[0][0]
     in_country = [(p, m) for p, m in picked if p.country_code == cc]
     # in_country keeps the order of ``places`` and min keeps the first of equal keys, so the earliest of the
     # most specific places wins without places.index in the key (a scan per pair: quadratic, B3)
