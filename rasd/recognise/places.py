@@ -627,6 +627,8 @@ def _corroborated(norm: NormalisedText, tokens: list[Token], m, covered: set[int
 def _prefix_len(norm: NormalisedText, first: Token, m) -> int:
     """Characters of proclitics before the matched name inside its first token."""
     orig_first = norm.span_to_original(first.start, first.end)[0]
+    if orig_first >= m.start:
+        return 0          # the name starts the token (most names): nothing to fold
     return len(fold(norm.original[orig_first:m.start]))
 
 
