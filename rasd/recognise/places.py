@@ -307,8 +307,8 @@ def _name_facts(name: str, payloads: tuple, gazetteer, cache: dict[tuple, _NameF
 # A matched name's facts, by its text and the ids of its entries: about twenty names an article, nineteen in
 # twenty met before, whose dozen checks on the name and its entries (word lists, the gazetteer's rules) took
 # a fifth of find_places (rasd bench, issue 8). The facts hold their entries, so no id is reused while it
-# keys the cache. Kept for one gazetteer (the one last asked for) and emptied whole when full (2,600 names
-# for 2,500 ANT articles; ~300 bytes each).
+# keys the cache. Kept for one gazetteer (the one last asked for) and emptied whole when full (2,400 names
+# for 2,500 ANT articles; under 400 bytes each, 3.6 MB at most).
 NAME_FACTS_MAX = 10_000
 _NAME_FACTS: list = [None, {}]       # [the gazetteer, {(name, *ids of its entries): _NameFacts}]
 
