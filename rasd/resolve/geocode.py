@@ -54,9 +54,10 @@ class PlaceContext:
     section_openers: tuple[Mention, ...] = ()  # typed governorates that open their line ("وفي محافظة الجوف، …")
     # ``_pick``'s answers by the id of the reference (an article's sentences, candidates and events ask again
     # for the same mentions: half the calls), and the admin1 counts by governorate name; the context is not
-    # changed once made (rasd bench, issue 8)
-    _picked: dict = field(default_factory=dict, repr=False, compare=False)
-    _admin1_by_name: Counter | None = field(default=None, repr=False, compare=False)
+    # changed once made (rasd bench, issue 8); not init fields, so a context made by ``dataclasses.replace``
+    # starts with none kept
+    _picked: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _admin1_by_name: Counter | None = field(default=None, init=False, repr=False, compare=False)
 
 
 def article_context(an: Analysis) -> PlaceContext:
