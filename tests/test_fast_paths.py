@@ -510,3 +510,104 @@ def test_match_finds_nothing_for_a_class_the_token_lacks(text):
                 assert numbers.match(j, frozenset({cls}), prefix) is None
         for cls in date_classes - dates.infos[j].classes:
             assert dates.match(j, cls, prefix=True) is None and dates.match(j, cls, article=False) is None
+
+
+# --- places: the name facts of find_places, the gazetteer's adjective spellings, the resolver's picks -----
+
+PLACE_WORDS = ["سورية", "سوريا", "السورية", "قوات", "مطارات", "عدة", "موقعا", "عسكريا", "العراق", "عراقية",
+               "الحديدة", "وراس", "رأس", "بني", "معين", "سويد", "#بني_سويد", "العاصمة", "للعاصمة", "الضفة",
+               "الغربية", "لنهر", "الفرات", "زبيد", "والتحيتا", "بين", "مقر", "جبهة", "نهم", "محافظة", "حجة",
+               "ناحية", "العظيم", "غربي", "قرية", "الطالعة", "وأم", "الكرامي", "من", "حمورية", "وحزة",
+               "والنشابية", "دمشق", "في", "منطقة", "الحجر", "الأسود", "والعسالي", "جنوب", "خسائر", "بشرية"]
+
+
+def _reference_indefinite_adjective_form(gazetteer, name: str) -> str | None:
+    surface = fold(name.strip())
+    for key in gazetteer._rules.country_adjectives:
+        stem = key[:-1] if key.endswith("ه") else key
+        if surface == stem + "ه":
+            return "feminine"
+        if surface == stem + "ا":
+            return "masculine"
+    return None
+
+
+def _adjective_spellings() -> list[str]:
+    from rasd.kb.gazetteer import load_gazetteer
+    stems = {k[:-1] if k.endswith("ه") else k for k in load_gazetteer()._rules.country_adjectives}
+    return [lead + stem + end + trail for stem in sorted(stems) for lead in ("", "ال", " ")
+            for end in ("ه", "ة", "ا", "ى", "") for trail in ("", " ")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.sampled_from(_adjective_spellings()), st.sampled_from(PLACE_WORDS),
+                 st.text(alphabet=st.sampled_from(list("سوريةاهلعق ")), max_size=8)))
+def test_indefinite_adjective_form_by_one_probe_equals_the_loop_over_the_adjectives(name):
+    from rasd.kb.gazetteer import load_gazetteer
+    gazetteer = load_gazetteer()
+    assert gazetteer.indefinite_adjective_form(name) == _reference_indefinite_adjective_form(gazetteer, name)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(PLACE_WORDS + WORDS), min_size=1, max_size=25),
+       st.lists(st.sampled_from([" ", " ", " ", "، ", ". "]), min_size=25, max_size=25))
+def test_name_facts_equal_the_checks_on_each_match_and_a_warm_cache_changes_no_mention(words, gaps):
+    """Each fact ``find_places`` keeps for a name is what its check gives on that match; and the mentions found
+    with the facts kept from before are those found with none kept."""
+    from rasd.kb.gazetteer import load_gazetteer
+    from rasd.recognise import places as P
+    gazetteer = load_gazetteer()
+    norm = normalise("".join(w + g for w, g in zip(words, gaps)))
+    tokens = tokenize(norm.text)
+    for m in gazetteer.lexicon().find(norm, tokens):
+        name = norm.original[m.start:m.end]
+        facts = P._name_facts(name, m.payloads, gazetteer, {})
+        folded = fold(name)
+        min_population = P._bare_place_rules()[0]
+        assert facts.name_head == (folded in P._name_heads())
+        assert facts.rejected == (folded in P._not_places() or gazetteer.is_country_adjective(name, m.payloads)
+                                  or (folded.startswith("ل") and "ا" + folded in P._not_places()))
+        one_word = m.token_end - m.token_start == 1
+        assert (facts.indefinite_form and one_word and P.indefinite_adjective_at(norm.original, m.start, m.end,
+                                                                                 gazetteer)) == \
+            (one_word and any(p.level == "country" for p in m.payloads)
+             and P.indefinite_adjective_at(norm.original, m.start, m.end, gazetteer))
+        assert (facts.direction_tail and P._descriptive(norm, tokens, m)) == P._descriptive(norm, tokens, m)
+        assert facts.big == any(p.population >= P._common_word_min_population()
+                                and p.country_code in P.focus_countries() for p in m.payloads)
+        assert facts.front_unit == any(p.country_code in P.focus_countries()
+                                       and p.level in ("admin2", "admin3", "populated") for p in m.payloads)
+        assert facts.ambiguous == gazetteer.is_ambiguous_common_word(name)
+        assert facts.short == (len(folded) <= 3)
+        assert facts.common_folded == P._is_common_surface_word(folded)
+        assert facts.bare_big == any(p.population >= min_population or p.level in ("country", "admin1")
+                                     for p in m.payloads)
+        for covered in (set(), set(range(len(tokens)))):
+            assert (facts.sized or P._corroborated(norm, tokens, m, covered, by_size=False)) == \
+                P._corroborated(norm, tokens, m, covered)
+    warm = P.find_places(norm, tokens, gazetteer)
+    P._NAME_FACTS[:] = [None, {}]
+    assert P.find_places(norm, tokens, gazetteer) == warm
+
+
+def test_places_picked_again_from_the_context_equal_those_picked_afresh():
+    from rasd.kb.gazetteer import load_gazetteer
+    from rasd.pipeline import analyse
+    from rasd.resolve.geocode import _pick, _pick_place, article_context, resolve_mentions
+    gazetteer = load_gazetteer()
+    texts = ["قصف على مدينة حلب وريف إدلب. قتلى في حلب ودمشق وفي الحديدة",
+             "اشتباكات بين زبيد والتحيتا في محافظة الحديدة، وغارات على صعدة ومأرب",
+             "مقتل ثلاثة في قرية الطالعة غربي ناحية العظيم بمحافظة ديالى، وتفجير في بغداد"]
+    for text in texts:
+        an = analyse(Article("t", text))
+        ctx = article_context(an)
+        for m in an.places:
+            if m.value.known:
+                first = _pick(gazetteer, m.value, ctx)
+                assert _pick(gazetteer, m.value, ctx) is first
+                assert first == _pick_place(gazetteer, m.value, article_context(an))
+        for _ in range(2):
+            assert [resolve_mentions(gazetteer, [m], ctx) for m in an.places] == \
+                [resolve_mentions(gazetteer, [m], article_context(an)) for m in an.places]
+            assert resolve_mentions(gazetteer, an.places, ctx) == resolve_mentions(gazetteer, an.places,
+                                                                                  article_context(an))

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import cache, partial
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 from rasd.datafiles import read_yaml
 from rasd.model import Mention
@@ -85,6 +85,8 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
     deferred: list[tuple[Any, Mention]] = []
     self_typed = {m.token_start: m for m in ctx_matches if m.token_end - m.token_start == 1}
     ctx_starts_all = {m.token_start for m in ctx_matches}
+    name_facts = _name_facts_of(gazetteer)
+    name_heads, front_words = _name_heads(), _front_words()
     for m in place_matches:
         typed = rural = direction = site = None
         start = m.start
@@ -103,47 +105,45 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
             start = c.start
             j = c.token_start
         name = norm.original[m.start:m.end]
-        if m.token_end - m.token_start == 1 and fold(name) in _name_heads() and m.token_end < len(tokens) \
+        facts = name_facts.get((name, *map(id, m.payloads))) or _name_facts(name, m.payloads, gazetteer, name_facts)
+        one_word = m.token_end - m.token_start == 1
+        if one_word and facts.name_head and m.token_end < len(tokens) \
                 and m.token_end not in ctx_starts_all and _looks_like_name_part(tokens[m.token_end].text) \
                 and not norm.text[tokens[m.token_start].end:tokens[m.token_end].start].strip(_NAME_GAP):
             continue      # "منطقة بني معين", "#بني_سويد": the head of a longer name, not a place called "بني"
-        if m.token_start > 0 and tokens[m.token_start - 1].text in _name_heads() \
+        if m.token_start > 0 and tokens[m.token_start - 1].text in name_heads \
                 and norm.text[tokens[m.token_start - 1].end:tokens[m.token_start].start] == "_":
             continue      # "#بني_سويد" is not Sweden: the tail of a hashtag name ("#الهجمات_على_عفرين" stays)
-        heads_other_name = m.token_start > 0 and _head_of_other_name(norm, tokens, m.token_start)
         glued = norm.span_to_original(tokens[m.token_start].start, tokens[m.token_start].end)[0] != m.start
         # a place-type word rescues a name that is also a common word ("ناحية العظيم"), a site word
         # ("سجن بالبلاد") or a clitic between them does not
         rescued = bool(typed or rural or direction) and not glued
-        if fold(name) in _not_places() or _descriptive(norm, tokens, m) or \
-                gazetteer.is_country_adjective(name, m.payloads) or _indefinite_adjective(norm, tokens, m, gazetteer) or \
-                (fold(name).startswith("ل") and "ا" + fold(name) in _not_places()):   # "للعاصمة" matched as "لعاصمة"
+        if facts.rejected or (facts.direction_tail and _descriptive(norm, tokens, m)) or \
+                (facts.indefinite_form and one_word
+                 and indefinite_adjective_at(norm.original, m.start, m.end, gazetteer)):
             continue
-        big = any(p.population >= _common_word_min_population() and p.country_code in focus_countries()
-                  for p in m.payloads)
         needs_backing = common_word = False
         # a front word ("جبهة نهم", "جبهات صرواح") vouches for a focus-country unit or town of a frequent name
-        front = bool(site) and fold(site) in _front_words() and not glued and any(
-            p.country_code in focus_countries() and p.level in ("admin2", "admin3", "populated") for p in m.payloads)
-        if not rescued and not big and not front and gazetteer.is_ambiguous_common_word(name):
+        front = bool(site) and facts.front_unit and not glued and fold(site) in front_words
+        if not rescued and not facts.big and not front and facts.ambiguous:
             # a common-word name ("الجراحي") after a locative word counts only next to its governorate
-            if not _corroborated(norm, tokens, m, covered, by_size=False) or (len(fold(name)) <= 3 and not site):
+            if not _corroborated(norm, tokens, m, covered, by_size=False) or (facts.short and not site):
                 continue      # a short one only after a site word ("جبهة حرض" next to "بمحافظة حجة")
             needs_backing = True
             common_word = True
         # a multi-word name that opens with a site or type word ("مطار صنعاء الدولي") names its own kind
-        named_kind = m.token_end - m.token_start > 1 and m.token_start in self_typed
+        named_kind = not one_word and m.token_start in self_typed
         if named_kind and not site:
             site = fold(norm.original[self_typed[m.token_start].start:self_typed[m.token_start].end])
-        if not (typed or rural or direction or site or named_kind) and not _corroborated(norm, tokens, m, covered):
+        if not (typed or rural or direction or site or named_kind) and not facts.sized \
+                and not _corroborated(norm, tokens, m, covered, by_size=False):
             needs_backing = True
-        if not typed and not front and _is_common_surface_word(tokens[m.token_start].text) \
-                and m.token_end - m.token_start == 1 \
-                and not any(p.population >= _bare_place_rules()[0] or p.level in ("country", "admin1")
-                            for p in m.payloads):
-            if _prefix_len(norm, tokens[m.token_start], m) and not _is_common_surface_word(fold(name)):
+        if not typed and not front and one_word and not facts.bare_big \
+                and _is_common_surface_word(tokens[m.token_start].text):
+            if _prefix_len(norm, tokens[m.token_start], m) and not facts.common_folded:
                 continue      # "خسائر بشرية" is not ب + a village called شرية ("والتحيتا" is و + التحيتا)
             needs_backing = True      # "مقر" is not Muqur, but "زبيد" next to "الحديدة" is Zabid
+        heads_other_name = m.token_start > 0 and _head_of_other_name(norm, tokens, m.token_start)
         if heads_other_name:
             if needs_backing:
                 continue      # "مسقط رأس زعيم", "على رأس وفد": an idiom before a frequent word, no place
@@ -260,6 +260,66 @@ def find_places(norm: NormalisedText, tokens: list[Token], gazetteer) -> list[Me
     return _listed_after_place(norm, tokens, out, gazetteer, ctx_starts_all)
 
 
+class _NameFacts(NamedTuple):
+    """What the rules of ``find_places`` ask of a matched name and its gazetteer entries alone, whatever the
+    text around it."""
+    name_head: bool          # a word that heads longer names ("بني")
+    rejected: bool           # no place as written: a common noun ("العاصمة", "للعاصمة"), a country adjective
+    direction_tail: bool     # two words or more, the last a direction adjective (``_descriptive`` may hold)
+    indefinite_form: bool    # a country spelt as an indefinite adjective ("سورية": ``indefinite_adjective_at``)
+    big: bool                # a big place in a focus country: a common-word name that needs no backing
+    front_unit: bool         # a focus-country unit or town: a front word may vouch for it
+    ambiguous: bool          # also an everyday word (``Gazetteer.is_ambiguous_common_word``)
+    short: bool              # three letters or fewer, folded
+    common_folded: bool      # the folded name is a frequent news word
+    bare_big: bool           # big enough, a country or a governorate: a frequent word that stands bare
+    sized: bool              # big enough or an admin unit to count bare (``_corroborated`` by size)
+    payloads: tuple          # the entries: keeps the objects whose ids key the cache alive
+
+
+def _name_facts(name: str, payloads: tuple, gazetteer, cache: dict[tuple, _NameFacts]) -> _NameFacts:
+    """The facts of a name with these entries, computed and kept in ``cache`` (``_name_facts_of``)."""
+    folded = fold(name)
+    min_population, _ = _bare_place_rules()
+    focus = focus_countries()
+    words = folded.split()
+    facts = _NameFacts(
+        name_head=folded in _name_heads(),
+        rejected=folded in _not_places() or gazetteer.is_country_adjective(name, payloads)
+        or (folded.startswith("ل") and "ا" + folded in _not_places()),      # "للعاصمة" matched as "لعاصمة"
+        direction_tail=len(words) >= 2 and words[-1] in DIRECTION_ADJECTIVES,
+        indefinite_form=any(p.level == "country" for p in payloads)
+        and gazetteer.indefinite_adjective_form(name) is not None,
+        big=any(p.population >= _common_word_min_population() and p.country_code in focus for p in payloads),
+        front_unit=any(p.country_code in focus and p.level in ("admin2", "admin3", "populated") for p in payloads),
+        ambiguous=gazetteer.is_ambiguous_common_word(name),
+        short=len(folded) <= 3,
+        common_folded=_is_common_surface_word(folded),
+        bare_big=any(p.population >= min_population or p.level in ("country", "admin1") for p in payloads),
+        sized=any(p.level in ("country", "admin1", "admin2") or p.population >= min_population for p in payloads),
+        payloads=payloads)
+    if len(cache) >= NAME_FACTS_MAX:
+        cache.clear()
+    cache[(name, *map(id, payloads))] = facts
+    return facts
+
+
+# A matched name's facts, by its text and the ids of its entries: about twenty names an article, nineteen in
+# twenty met before, whose dozen checks on the name and its entries (word lists, the gazetteer's rules) took
+# a fifth of find_places (rasd bench, issue 8). The facts hold their entries, so no id is reused while it
+# keys the cache. Kept for one gazetteer (the one last asked for) and emptied whole when full (2,400 names
+# for 2,500 ANT articles; under 400 bytes each, 3.6 MB at most).
+NAME_FACTS_MAX = 10_000
+_NAME_FACTS: list = [None, {}]       # [the gazetteer, {(name, *ids of its entries): _NameFacts}]
+
+
+def _name_facts_of(gazetteer) -> dict[tuple, _NameFacts]:
+    """The kept name facts for this gazetteer (those of another one are dropped)."""
+    if _NAME_FACTS[0] is not gazetteer:
+        _NAME_FACTS[:] = [gazetteer, {}]
+    return _NAME_FACTS[1]
+
+
 LIST_MAX_NAMES = 4
 # attached pronouns: "الحديدة وضواحيها", "وزرعهم": a word about the place, no name after it
 _PRONOUN_SUFFIXES = ("ها", "هم", "هما", "هن")
@@ -285,15 +345,20 @@ def _listed_after_place(norm: NormalisedText, tokens: list[Token], out: list[Men
             sure.append(m)
     if not sure:
         return out
-    to_original = norm.to_original      # tokens are never empty: a token's original end is that of its last character
-    ends = [to_original[t.end - 1] + 1 for t in tokens]
+    to_original = norm.to_original
+
+    def original_end(token: Token) -> int:
+        return to_original[token.end - 1] + 1    # tokens are never empty: the original end of their last character
+
     mention_starts = {x.start for x in out}
     taken = [(x.start, x.end) for x in out]
     openers = _list_openers()
     added: list[Mention] = []
     for m in sure:
-        k = bisect.bisect_left(ends, m.end)
-        if k >= len(tokens) or ends[k] != m.end:
+        # a bisection over the tokens' original ends, each end mapped when the bisection asks for it: a list of
+        # every token's end was most of this rule's time (rasd bench, issue 8)
+        k = bisect.bisect_left(tokens, m.end, key=original_end)
+        if k >= len(tokens) or original_end(tokens[k]) != m.end:
             continue
         names: list[int] = []
         i = k + 1
@@ -353,13 +418,18 @@ def _listed_before_place(norm: NormalisedText, tokens: list[Token], out: list[Me
     if not known:
         return out
     to_original = norm.to_original
-    first_orig = [to_original[t.start] for t in tokens]
+
+    def original_start(token: Token) -> int:
+        return to_original[token.start]
+
     taken = [(m.start, m.end) for m in out]
     openers = _list_openers()
     added: list[Mention] = []
     for m in known:
-        j = bisect.bisect_right(first_orig, m.start) - 1
-        if j < 1 or first_orig[j] == m.start or not tokens[j].text.startswith("و"):
+        # the token the town starts in, by a bisection that maps only the starts it looks at (as in
+        # ``_listed_after_place``; rasd bench, issue 8)
+        j = bisect.bisect_right(tokens, m.start, key=original_start) - 1
+        if j < 1 or original_start(tokens[j]) == m.start or not tokens[j].text.startswith("و"):
             continue          # no و on the town: no list before it
         names: list[int] = []
         i = j - 1
@@ -434,12 +504,6 @@ def passing_words() -> frozenset[str]:
 
 
 _list_openers = partial(_context_words, "list_openers")
-
-
-def _indefinite_adjective(norm: NormalisedText, tokens: list[Token], m, gazetteer) -> bool:
-    if m.token_end - m.token_start != 1 or not any(p.level == "country" for p in m.payloads):
-        return False
-    return indefinite_adjective_at(norm.original, m.start, m.end, gazetteer)
 
 
 _WORD_BEFORE = re.compile(r"(\S+)[ \t\u00a0]+$")
@@ -563,6 +627,8 @@ def _corroborated(norm: NormalisedText, tokens: list[Token], m, covered: set[int
 def _prefix_len(norm: NormalisedText, first: Token, m) -> int:
     """Characters of proclitics before the matched name inside its first token."""
     orig_first = norm.span_to_original(first.start, first.end)[0]
+    if orig_first >= m.start:
+        return 0          # the name starts the token (most names): nothing to fold
     return len(fold(norm.original[orig_first:m.start]))
 
 

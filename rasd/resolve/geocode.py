@@ -10,10 +10,14 @@ import bisect
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rasd.events.analysis import Analysis
+# imported once here, not in the functions that run for every mention (rasd bench, issue 8)
+from rasd.kb.gazetteer import geo_precision, resolve_place, where_prec
 from rasd.model import Mention
+from rasd.recognise.places import focus_countries, indefinite_adjective_at
+from rasd.text.normalise import fold
 
 LEVEL_RANK = {"site": 0, "populated": 0, "admin3": 1, "admin2": 2, "admin1": 3, "country": 4}
 SAME_PLACE_KM = 20.0
@@ -48,11 +52,16 @@ class PlaceContext:
     mentions: tuple[Mention, ...] = ()         # the article's place mentions, in text order (anchors)
     text: str = ""                             # the article text (sentence ends between a name and its anchor)
     section_openers: tuple[Mention, ...] = ()  # typed governorates that open their line ("وفي محافظة الجوف، …")
+    # ``_pick``'s answers by the id of the reference (an article's sentences, candidates and events ask again
+    # for the same mentions: half the calls), and the admin1 counts by governorate name; the context is not
+    # changed once made (rasd bench, issue 8); not init fields, so a context made by ``dataclasses.replace``
+    # starts with none kept
+    _picked: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _admin1_by_name: Counter | None = field(default=None, init=False, repr=False, compare=False)
 
 
 def article_context(an: Analysis) -> PlaceContext:
     """Countries and governorates the article names unambiguously (places) or implies (actors)."""
-    from rasd.text.normalise import fold
     countries: Counter = Counter()
     admin1: Counter = Counter()
     names: dict[str, set[str]] = {}
@@ -84,6 +93,8 @@ HOMONYM_MAX_POPULATION = 50000
 def _dominant_reading(cands) -> tuple:
     """The candidates of the one country a name points to when its other readings are only hamlets and small
     subdistricts abroad ("الحديدة": the Yemeni governorate and city, not a Syrian village), else all of them."""
+    if len(cands) < 2:
+        return tuple(cands)   # one country at most (most names): no grouping
     by_country: dict[str, list] = {}
     for c in cands:
         by_country.setdefault(c.country_code, []).append(c)
@@ -97,7 +108,17 @@ def _dominant_reading(cands) -> tuple:
 
 
 def _pick(gazetteer, ref, ctx: PlaceContext):
-    from rasd.kb.gazetteer import resolve_place
+    """The place ``ref`` means in this article (None: only foreign homonyms), kept in the context: the same
+    reference asked again gets the same answer (the entry holds ``ref``, so its id is not reused meanwhile)."""
+    kept = ctx._picked.get(id(ref))
+    if kept is not None and kept[0] is ref and kept[1] is gazetteer:
+        return kept[2]
+    place = _pick_place(gazetteer, ref, ctx)
+    ctx._picked[id(ref)] = (ref, gazetteer, place)
+    return place
+
+
+def _pick_place(gazetteer, ref, ctx: PlaceContext):
     cands = _local_readings(gazetteer, ref, ctx)
     if ref.typed_level is None and not ref.rural:
         meant = gazetteer.bare_name_means(ref.name)
@@ -122,7 +143,10 @@ def _pick(gazetteer, ref, ctx: PlaceContext):
         units = [c for c in cands if c.level in ("admin1", "admin2")]
         if cities and units and {c.country_code for c in cities} & {u.country_code for u in units}:
             cands = cities + [c for c in cands if c not in cities and c not in units]
-    return resolve_place(cands, ctx.countries, Counter({k[1]: v for k, v in ctx.admin1.items()}))
+    admin1 = ctx._admin1_by_name
+    if admin1 is None:
+        admin1 = ctx._admin1_by_name = Counter({k[1]: v for k, v in ctx.admin1.items()})
+    return resolve_place(cands, ctx.countries, admin1)
 
 
 def _local_readings(gazetteer, ref, ctx: PlaceContext) -> list:
@@ -137,7 +161,6 @@ def _local_readings(gazetteer, ref, ctx: PlaceContext) -> list:
         return cands
     if ctx.names_by_country is None:
         return cands
-    from rasd.text.normalise import fold
     own = {c.country_code for c in cands}
     me = fold(ref.name)
     # other names (every mention of this one name aside) pointing to each country
@@ -145,7 +168,6 @@ def _local_readings(gazetteer, ref, ctx: PlaceContext) -> list:
     # only places can say the article is elsewhere: an Israeli actor does not make "مخيم جنين" a homonym
     if not any(not n.startswith("actor:") for cc, ns in support.items() if cc not in own for n in ns):
         return cands                                         # no other country to prefer
-    from rasd.recognise.places import focus_countries
 
     def homonym(c) -> bool:
         if support.get(c.country_code) or c.level == "country" or c.id.startswith("x:"):
@@ -178,8 +200,6 @@ def _named_by_ner(gazetteer, ref):
 def resolve_mentions(gazetteer, places: list[Mention], ctx: PlaceContext,
                      country_hint: str | None = None) -> ResolvedPlace | None:
     """The most specific place among ``places`` (one sentence or one event), consistent with the others."""
-    from rasd.kb.gazetteer import geo_precision, where_prec
-    from rasd.recognise.places import indefinite_adjective_at
     picked: list[tuple[object, Mention]] = []
     unknown: list[Mention] = []
     for m in places:
@@ -204,9 +224,12 @@ def resolve_mentions(gazetteer, places: list[Mention], ctx: PlaceContext,
         picked = same or picked
     if not picked:
         return _fallback(gazetteer, unknown, ctx) if unknown else None
-    # majority country among the sentence's places, then the most specific place in it
-    cc = Counter(p.country_code for p, _ in picked).most_common(1)[0][0] if not country_hint else \
-        picked[0][0].country_code
+    # majority country among the sentence's places, then the most specific place in it (one place, most often:
+    # its own country, without a Counter; rasd bench, issue 8)
+    if country_hint or len(picked) == 1:
+        cc = picked[0][0].country_code
+    else:
+        cc = Counter(p.country_code for p, _ in picked).most_common(1)[0][0]
     in_country = [(p, m) for p, m in picked if p.country_code == cc]
     # in_country keeps the order of ``places`` and min keeps the first of equal keys, so the earliest of the
     # most specific places wins without places.index in the key (a scan per pair: quadratic, B3)
