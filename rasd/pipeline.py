@@ -37,7 +37,7 @@ from rasd.resolve.geocode import (
     places_overlap,
     resolve_mentions,
 )
-from rasd.resolve.when import article_default_date, resolve_draft_date
+from rasd.resolve.when import LEAD_SENTENCES, article_default_date, resolve_draft_date
 from rasd.text.normalise import normalise
 from rasd.text.segment import split_clauses
 from rasd.text.tokens import tokenize
@@ -70,15 +70,19 @@ def _armed_target_lexicon() -> PhraseLexicon[bool]:
 def analyse(article: Article, models: bool = True) -> Analysis:
     """Every mention in the article; ``models=False`` leaves out the trained NER tagger (rules and knowledge
     base only)."""
-    an = _analyse(article, models, stop_without_event_words=False)
+    an = _analyse(article, models, for_events=False)
     assert an is not None
     return an
 
 
-def _analyse(article: Article, models: bool, stop_without_event_words: bool) -> Analysis | None:
-    """``analyse``; with ``stop_without_event_words``, None for an article with no event word and no
-    casualty word: no sentence of it can become a candidate (``build_candidates`` needs one or the other),
-    so the other recognisers are skipped (a quarter of the ANT 2018 articles have neither)."""
+def _analyse(article: Article, models: bool, for_events: bool) -> Analysis | None:
+    """``analyse``; ``for_events`` leaves out what no event can read (rasd bench, issue 8):
+
+    * None for an article with no event word and no casualty word: no sentence of it can become a
+      candidate (``build_candidates`` needs one or the other), so the other recognisers are skipped (a
+      quarter of the ANT 2018 articles have neither);
+    * numbers and dates only in the clauses that read them (``_number_and_date_ranges``).
+    """
     from rasd.recognise.dates import find_dates
     from rasd.recognise.numbers import find_numbers
     gazetteer, actors, victims, sources = _kb()
@@ -86,7 +90,7 @@ def _analyse(article: Article, models: bool, stop_without_event_words: bool) -> 
     tokens = tokenize(norm.text)
     triggers = find_triggers(norm, tokens)
     casualties = find_casualty_words(norm, tokens)
-    if stop_without_event_words and not triggers and not casualties:
+    if for_events and not triggers and not casualties:
         return None
     an = Analysis(article, norm, tokens, split_clauses(article.text))
     an.triggers = triggers
@@ -95,8 +99,9 @@ def _analyse(article: Article, models: bool, stop_without_event_words: bool) -> 
     an.sources = _lexicon_mentions(sources.lexicon(), "SOURCE", norm, tokens)
     an.places = find_places(norm, tokens, gazetteer)
     an.actors = _actor_mentions(actors, norm, an.places, tokens)
-    an.numbers = find_numbers(norm, tokens)
-    an.dates = find_dates(norm, article.published, tokens)
+    number_ranges, date_ranges = _number_and_date_ranges(an) if for_events else (None, None)
+    an.numbers = find_numbers(norm, tokens, number_ranges)
+    an.dates = find_dates(norm, article.published, tokens, date_ranges)
     an.cues = find_cues(norm, tokens)
     an.sources = [m for m in an.sources if len(m.text) > SHORT_SOURCE_ALIAS or _after_agency_word(an, m)]
     an.entities = _named_entities(article.text, _event_sentences(an)) if models else []
@@ -107,6 +112,45 @@ def _analyse(article: Article, models: bool, stop_without_event_words: bool) -> 
     an.places = _drop_overlapping(an.places, an.dates, an.sources, an.triggers, an.casualties, an.numbers,
                                   [a for a in an.actors if len(a.text.split()) > 1])
     return an
+
+
+def _number_and_date_ranges(an: Analysis) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The token ranges whose numbers and dates the events read, each list sorted with adjacent clauses joined.
+
+    Numbers are read by the counts of casualty words (``count_sentence``), dates by the candidates (clauses
+    with an event or casualty word) and by the article's default date (its lead, ``LEAD_SENTENCES``). A place
+    name a number or date covers is dropped (``_drop_overlapping``): so both are read also in a clause with a
+    place that has a token either grammar reads ("آب", "الجمعة", "السبعة"). Elsewhere nothing reads them:
+    three clauses in four for numbers, half for dates.
+    """
+    from rasd.recognise.numbers import read_positions
+    readable = read_positions(an.tokens)
+    numbers: list[tuple[int, int]] = []
+    dates: list[tuple[int, int]] = []
+    token_starts = an.token_starts
+    places = sorted(an.places, key=_mention_start)
+    place_starts = [p.start for p in places]
+    for k, sent in enumerate(an.sentences):
+        first, end = an.token_at(sent.start), an.token_at(sent.end)
+        if first == end or bisect_left(readable, first) == bisect_left(readable, end):
+            continue        # no token either grammar reads: neither can find anything here
+        casualty = bool(an.in_sentence(an.casualties, sent))
+        # a place with a token either grammar reads: the tokens holding its first and last characters
+        place_read = any(bisect_left(readable, bisect_right(token_starts, p.start) - 1)
+                         < bisect_right(readable, bisect_right(token_starts, p.end - 1) - 1)
+                         for p in places[bisect_left(place_starts, sent.start):bisect_left(place_starts, sent.end)])
+        if casualty or place_read:
+            _add_range(numbers, first, end)
+        if casualty or place_read or k < LEAD_SENTENCES or an.in_sentence(an.triggers, sent):
+            _add_range(dates, first, end)
+    return numbers, dates
+
+
+def _add_range(ranges: list[tuple[int, int]], first: int, end: int) -> None:
+    if ranges and ranges[-1][1] == first:
+        ranges[-1] = (ranges[-1][0], end)
+    else:
+        ranges.append((first, end))
 
 
 _DATELINE = re.compile(r"^\s*[^.\n]{0,60}?\([^()\n]{1,25}\)\s*[-–—]{1,2}|^\s*[^\s.،,]{2,20}(?:[ ،,][^\s.،,]{2,20})?\s*[-–—]{1,2}\s")
@@ -324,7 +368,7 @@ def extract_article(article: Article, include_all: bool = False, models: bool = 
         return []
     if _loaded_for[models] and not _settled[models]:
         _settle_loaded_data(models)
-    an = _analyse(article, models, stop_without_event_words=True)
+    an = _analyse(article, models, for_events=True)
     if an is None:
         return []
     _loaded_for[models] = True

@@ -611,3 +611,40 @@ def test_places_picked_again_from_the_context_equal_those_picked_afresh():
                 [resolve_mentions(gazetteer, [m], article_context(an)) for m in an.places]
             assert resolve_mentions(gazetteer, an.places, ctx) == resolve_mentions(gazetteer, an.places,
                                                                                   article_context(an))
+
+
+# --- numbers and dates read in some token ranges only (the pipeline's clauses that read them) -------------
+
+def test_positions_within_widen_each_range_to_the_left_once():
+    from rasd.recognise.numbers import SCAN_LOOKBACK_TOKENS as K, in_ranges, positions_within
+    positions = list(range(0, 200, 3))
+    got = positions_within(positions, [(40, 50), (52, 60), (150, 151)])
+    assert got == [p for p in positions if 40 - K <= p < 60 or 150 - K <= p < 151]
+    assert got == sorted(set(got))
+    assert positions_within(positions, []) == []
+    assert [i for i in range(70) if in_ranges(i, [(3, 5), (10, 11)])] == [3, 4, 10]
+
+
+@settings(max_examples=150, deadline=None)
+@given(number_and_date_texts, st.lists(st.tuples(st.integers(0, 40), st.integers(1, 8)), max_size=4))
+def test_numbers_and_dates_within_ranges_are_the_whole_scans_in_them(text, cuts):
+    from datetime import date as day
+
+    from rasd.recognise.dates import find_dates
+    from rasd.recognise.numbers import find_numbers, in_ranges
+    norm = normalise(text)
+    tokens = tokenize(norm.text)
+    within: list[tuple[int, int]] = []
+    for first, length in sorted(cuts):                  # sorted ranges, apart
+        if not within or first > within[-1][1]:
+            within.append((first, min(first + length, len(tokens))))
+    within = [(a, b) for a, b in within if a < b]
+
+    def token_of(offset: int) -> int:
+        return max(i for i, t in enumerate(tokens) if norm.to_original[t.start] <= offset)
+
+    published = day(2018, 5, 10)
+    whole_numbers = [m for m in find_numbers(norm, tokens) if in_ranges(token_of(m.start), within)]
+    whole_dates = [m for m in find_dates(norm, published, tokens) if in_ranges(token_of(m.start), within)]
+    assert find_numbers(norm, tokens, within) == whole_numbers
+    assert find_dates(norm, published, tokens, within) == whole_dates

@@ -12,6 +12,7 @@ All words live in ``data/dates.yaml``.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -20,8 +21,8 @@ from typing import Any
 from hijridate import Gregorian, Hijri
 
 from rasd.model import Mention
-from rasd.recognise.numbers import (Entry, WordInfo, WordLexicon, NumberScan, load_data, make_reader,
-                                    number_scan, read_positions, slot_setters, to_original,
+from rasd.recognise.numbers import (Entry, WordInfo, WordLexicon, NumberScan, in_ranges, load_data, make_reader,
+                                    number_scan, positions_within, read_positions, slot_setters, to_original,
                                     token_infos)
 from rasd.text.normalise import NormalisedText, fold
 from rasd.text.tokens import Token, tokenize
@@ -235,13 +236,18 @@ class _DateScan:
         return self._numbers
 
     # -- the scan
-    def scan(self) -> list[tuple[int, int, DateRef]]:
+    def scan(self, within: Sequence[tuple[int, int]] | None = None) -> list[tuple[int, int, DateRef]]:
+        """The dates of the text; with ``within``, those starting in these token ranges (see
+        ``rasd.recognise.numbers.positions_within``)."""
         out: list[tuple[int, int, DateRef]] = []
         resume = 0
         infos = self.infos
         last = self.n - 1
         toks = self.toks
-        for i in read_positions(toks):       # a token read as NO_INFO starts nothing
+        positions = read_positions(toks)
+        if within is not None:
+            positions = positions_within(positions, within)
+        for i in positions:       # a token read as NO_INFO starts nothing
             if i < resume:
                 continue
             info = infos[i]
@@ -259,7 +265,8 @@ class _DateScan:
                 continue
             if found is not None:
                 s, e, ref, end_tok = found
-                out.append((s, e, ref))
+                if within is None or in_ranges(i, within):
+                    out.append((s, e, ref))
                 resume = end_tok
         return out
 
@@ -824,8 +831,9 @@ class _DateScan:
 # ---------------------------------------------------------------------------------------------- API
 
 def find_dates(norm: NormalisedText, published: date | None = None,
-               tokens: list[Token] | None = None) -> list[Mention]:
-    """``DATE`` mentions (value: :class:`DateRef`) with offsets into the original text.
+               tokens: list[Token] | None = None, within: Sequence[tuple[int, int]] | None = None) -> list[Mention]:
+    """``DATE`` mentions (value: :class:`DateRef`) with offsets into the original text; with ``within``, only
+    those starting in these token ranges ``[first, end)`` (sorted, apart).
 
     ``published`` may be a ``date`` or a ``datetime`` (its day is used) or None (relative expressions
     then stay unresolved).
@@ -842,4 +850,4 @@ def find_dates(norm: NormalisedText, published: date | None = None,
         return []
     original = norm.original
     return [Mention(s, e, LABEL, original[s:e], ref)
-            for s, e, ref in _DateScan(norm, tokens, published).scan()]
+            for s, e, ref in _DateScan(norm, tokens, published).scan(within)]

@@ -11,7 +11,8 @@ month names come from ``data/dates.yaml``. The scan works on the folded text's t
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from functools import cache, lru_cache
@@ -519,11 +520,16 @@ class NumberScan:
         return self.words_core(i) or self.vague_core(i)
 
     # -- whole numbers
-    def scan(self) -> list[NumberSpan]:
+    def scan(self, within: Sequence[tuple[int, int]] | None = None) -> list[NumberSpan]:
+        """The numbers of the text; with ``within``, those starting in these token ranges (see
+        ``positions_within``)."""
         out: list[NumberSpan] = []
         resume = 0
         toks, infos, last = self.toks, self.infos, self.n - 1
-        for i in read_positions(toks):       # a token read as NO_INFO starts nothing
+        positions = read_positions(toks)
+        if within is not None:
+            positions = positions_within(positions, within)
+        for i in positions:       # a token read as NO_INFO starts nothing
             if i < resume:
                 continue
             info = infos[i]
@@ -533,6 +539,8 @@ class NumberScan:
             if span is not None:
                 out.append(span)
                 resume = span.token_end
+        if within is not None:
+            out = [span for span in out if in_ranges(span.token_start, within)]
         return out
 
     def number_at(self, i: int) -> NumberSpan | None:
@@ -738,15 +746,44 @@ def _magnitude(value: int) -> int:
 
 # ---------------------------------------------------------------------------------------------- API
 
-def number_spans(norm: NormalisedText, tokens: list[Token] | None = None) -> list[NumberSpan]:
-    """Every number in the text with its token span (``tokens`` default to ``tokenize(norm.text)``)."""
+def number_spans(norm: NormalisedText, tokens: list[Token] | None = None,
+                 within: Sequence[tuple[int, int]] | None = None) -> list[NumberSpan]:
+    """Every number in the text with its token span (``tokens`` default to ``tokenize(norm.text)``); with
+    ``within``, only those that start in these token ranges ``[first, end)`` (sorted, apart)."""
     if not isinstance(norm, NormalisedText):
         raise TypeError(f"expected rasd.text.normalise.normalise(text), not {type(norm).__name__}")
     if tokens is None:
         tokens = tokenize(norm.text)
     if not tokens:
         return []
-    return number_scan(norm, tokens).scan()
+    return number_scan(norm, tokens).scan(within)
+
+
+# A caller that reads the numbers or dates of some clauses only (the pipeline: counts where casualty words
+# are, dates where an event may be) has them scanned there alone, so that the three clauses in four where
+# nothing reads them cost nothing (rasd bench, issue 8). An expression that runs into a range from before
+# it must be read as a scan of the whole text reads it, so each range is scanned from this many tokens
+# earlier (longer than any expression the two grammars build); what starts there is then left out.
+SCAN_LOOKBACK_TOKENS = 16
+
+
+def positions_within(positions: list[int], within: Sequence[tuple[int, int]]) -> list[int]:
+    """The ``positions`` (in order) inside the ranges ``[first, end)`` of ``within`` (sorted, apart), each
+    range widened by SCAN_LOOKBACK_TOKENS to the left."""
+    out: list[int] = []
+    taken = 0           # positions before this index are out already
+    for first, end in within:
+        lo = max(bisect_left(positions, first - SCAN_LOOKBACK_TOKENS), taken)
+        hi = bisect_left(positions, end)
+        out += positions[lo:hi]
+        taken = max(taken, hi)
+    return out
+
+
+def in_ranges(i: int, within: Sequence[tuple[int, int]]) -> bool:
+    """Is token ``i`` in one of the ranges ``[first, end)`` (sorted, apart)?"""
+    k = bisect_right(within, (i, float("inf"))) - 1
+    return k >= 0 and within[k][0] <= i < within[k][1]
 
 
 # The number and date recognisers each looked every token up in their own word cache (200,000 words each):
@@ -823,9 +860,11 @@ def number_scan(norm: NormalisedText, tokens: list[Token]) -> NumberScan:
     return last
 
 
-def find_numbers(norm: NormalisedText, tokens: list[Token] | None = None) -> list[Mention]:
-    """``NUMBER`` mentions (value: :class:`Quantity`) with offsets into the original text."""
-    spans = number_spans(norm, tokens)
+def find_numbers(norm: NormalisedText, tokens: list[Token] | None = None,
+                 within: Sequence[tuple[int, int]] | None = None) -> list[Mention]:
+    """``NUMBER`` mentions (value: :class:`Quantity`) with offsets into the original text; with ``within``,
+    only those starting in these token ranges ``[first, end)`` (sorted, apart)."""
+    spans = number_spans(norm, tokens, within)
     original = norm.original
     return [Mention(s.start, s.end, LABEL, original[s.start:s.end], s.quantity)
             for s in spans]
