@@ -124,33 +124,38 @@ def _number_and_date_ranges(an: Analysis) -> tuple[list[tuple[int, int]], list[t
     three clauses in four for numbers, half for dates.
     """
     from rasd.recognise.numbers import read_positions
+    if not an.sentences:
+        return [], []
     readable = read_positions(an.tokens)
-    numbers: list[tuple[int, int]] = []
-    dates: list[tuple[int, int]] = []
     token_starts = an.token_starts
-    places = sorted(an.places, key=_mention_start)
-    place_starts = [p.start for p in places]
-    for k, sent in enumerate(an.sentences):
+
+    def reads_a_token(m: Mention) -> bool:
+        """Does either grammar read a token of ``m`` (those holding its first to its last character)?"""
+        return bisect_left(readable, bisect_right(token_starts, m.start) - 1) \
+            < bisect_right(readable, bisect_right(token_starts, m.end - 1) - 1)
+
+    # the clause of a mention is the one its start falls in (clauses are apart only by spaces)
+    clause_of = an.sentence_of
+    place_clauses = {clause_of(p.start) for p in an.places if reads_a_token(p)}
+    number_clauses = {clause_of(m.start) for m in an.casualties} | place_clauses
+    date_clauses = number_clauses | {clause_of(m.start) for m in an.triggers} \
+        | set(range(min(LEAD_SENTENCES, len(an.sentences))))
+    return _token_ranges(an, number_clauses, readable), _token_ranges(an, date_clauses, readable)
+
+
+def _token_ranges(an: Analysis, clauses: set[int], readable: list[int]) -> list[tuple[int, int]]:
+    """The token ranges of these clauses with a token read (sorted; adjacent clauses joined)."""
+    ranges: list[tuple[int, int]] = []
+    for k in sorted(clauses):
+        sent = an.sentences[k]
         first, end = an.token_at(sent.start), an.token_at(sent.end)
-        if first == end or bisect_left(readable, first) == bisect_left(readable, end):
+        if bisect_left(readable, first) == bisect_left(readable, end):
             continue        # no token either grammar reads: neither can find anything here
-        casualty = bool(an.in_sentence(an.casualties, sent))
-        # a place with a token either grammar reads: the tokens holding its first and last characters
-        place_read = any(bisect_left(readable, bisect_right(token_starts, p.start) - 1)
-                         < bisect_right(readable, bisect_right(token_starts, p.end - 1) - 1)
-                         for p in places[bisect_left(place_starts, sent.start):bisect_left(place_starts, sent.end)])
-        if casualty or place_read:
-            _add_range(numbers, first, end)
-        if casualty or place_read or k < LEAD_SENTENCES or an.in_sentence(an.triggers, sent):
-            _add_range(dates, first, end)
-    return numbers, dates
-
-
-def _add_range(ranges: list[tuple[int, int]], first: int, end: int) -> None:
-    if ranges and ranges[-1][1] == first:
-        ranges[-1] = (ranges[-1][0], end)
-    else:
-        ranges.append((first, end))
+        if ranges and ranges[-1][1] == first:
+            ranges[-1] = (ranges[-1][0], end)
+        else:
+            ranges.append((first, end))
+    return ranges
 
 
 _DATELINE = re.compile(r"^\s*[^.\n]{0,60}?\([^()\n]{1,25}\)\s*[-–—]{1,2}|^\s*[^\s.،,]{2,20}(?:[ ،,][^\s.،,]{2,20})?\s*[-–—]{1,2}\s")
