@@ -177,8 +177,10 @@ def index_keys(keys: Iterable[str]) -> None:
 class TokenReadings:
     """The clitic readings of each distinct word of a token list indexed by matching key (the keys some
     phrase can start with, see ``index_keys``), and where each word with such a reading stands: computed
-    once per token list and shared by all the lexicons that scan it (about ten per article)."""
-    __slots__ = ("by_key", "length", "positions", "tokens", "version")
+    once per token list and shared by all the lexicons that scan it (about ten per article). It keeps the
+    tokens' texts and the records of their distinct words (``records``: a small dict) for the number and date
+    readers, which would otherwise probe the large word cache again, token by token."""
+    __slots__ = ("by_key", "length", "positions", "readers", "records", "texts", "tokens", "version")
 
     def __init__(self, tokens: list[Token]) -> None:
         texts = [tok.text for tok in tokens]
@@ -186,7 +188,8 @@ class TokenReadings:
         # the positions of the words with an indexed reading only (a fifth of them): the others are found
         # by no lexicon, and a list for each distinct word was a quarter of this index's cost
         positions: dict[str, list[int]] = {}
-        records = map(WORD_RECORDS.__getitem__, dict.fromkeys(texts))
+        words = dict.fromkeys(texts)
+        records = list(map(WORD_RECORDS.__getitem__, words))
         for entries in filter(None, map(_entries_in, records)):     # most words have none
             positions[entries[0][1][0]] = []
             for key, entry in entries:
@@ -199,6 +202,9 @@ class TokenReadings:
         self.positions = positions
         self.by_key = by_key
         self.version = _index_version
+        self.texts = texts
+        self.records = dict(zip(words, records))
+        self.readers = len(WORD_RECORDS.readers)    # a reader registered since makes the records short
 
 
 def _entries_of(word: str) -> tuple[tuple[str, tuple[str, int, int]], ...]:
@@ -228,8 +234,8 @@ def token_readings(tokens: list[Token]) -> TokenReadings:
     global _last_readings
     last = _last_readings
     if last is not None and last.tokens is tokens and last.length == len(tokens) \
-            and last.version == _index_version:     # no lexicon has been loaded since
-        return last
+            and last.version == _index_version and last.readers == len(WORD_RECORDS.readers):
+        return last     # no lexicon and no word reader has been added since
     last = TokenReadings(tokens)
     _last_readings = last
     return last

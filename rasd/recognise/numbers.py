@@ -22,6 +22,7 @@ from typing import Any
 
 from rasd.datafiles import read_yaml
 from rasd.model import Mention
+from rasd.recognise.lexicon import token_readings
 from rasd.text.normalise import DIACRITICS, TATWEEL, NormalisedText, fold
 from rasd.text.tokens import ARTICLE, CONJUNCTIONS, Token, tokenize
 from rasd.text.wordcache import WORD_RECORDS
@@ -830,7 +831,10 @@ def _token_infos(tokens: list[Token]) -> tuple[list[Token], int, list[WordInfo],
     if last is not None and last[0] is tokens and last[1] == len(tokens):
         return last
     infos_in = _joint_reader()[1]
-    pairs = list(map(infos_in, map(WORD_RECORDS.__getitem__, [t.text for t in tokens])))
+    # the records the phrase index fetched for the article's words, from its small dict: a probe of the large
+    # word cache per token was mostly waiting on memory (rasd bench, issue 8)
+    readings = token_readings(tokens)
+    pairs = list(map(infos_in, map(readings.records.__getitem__, readings.texts)))
     positions = list(compress(count(), map(is_not, pairs, repeat(NO_INFOS))))
     # most tokens read as NO_INFO for both: only the others' infos are set (two passes over every token,
     # one per recogniser's list, were a fifth of this function's work)
