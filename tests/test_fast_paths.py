@@ -186,6 +186,15 @@ def test_loaded_data_is_frozen_out_of_the_collector_without_changing_events():
     assert pipeline.extract_article(article, models=False, include_all=True) == first
 
 
+def test_warm_up_loads_the_lazy_data_and_settles_it(monkeypatch):
+    from rasd import pipeline
+    monkeypatch.setattr(pipeline, "_loaded_for", {True: False, False: False})
+    monkeypatch.setattr(pipeline, "_settled", {True: False, False: False})
+    pipeline.warm_up(models=False)
+    assert pipeline._loaded_for[False] and pipeline._settled[False]
+    assert not pipeline._settled[True]                  # the other configuration is left as it was
+
+
 def test_settling_raises_only_cpythons_default_young_generation_threshold(monkeypatch):
     import gc
 
