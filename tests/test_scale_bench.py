@@ -104,6 +104,7 @@ def test_stages_are_timed_in_their_own_pass_after_the_measured_articles(sample, 
 
 def test_floor_and_extraction_passes_on_the_same_articles(sample):
     floor = measure_floor([sample])
+    assert 0 < floor.reading_cpu_seconds
     clock = StageClock()
     with stage_timers(clock) as missing:
         extraction, memory = measure_extraction([sample], memory_every=2, clock=clock)
