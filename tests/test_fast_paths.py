@@ -459,7 +459,7 @@ def test_number_and_date_scans_over_read_positions_equal_the_loop_over_every_tok
 @settings(max_examples=200, deadline=None)
 @given(st.data())
 def test_quantity_number_span_and_date_ref_build_as_the_generated_frozen_init(data):
-    """Their hand-written __init__ (slot setters) against dataclass's own, on the same fields."""
+    """Their __init__ from slot_setting_init (slot setters) against dataclass's own, on the same fields."""
     import dataclasses
     from datetime import date
 
@@ -657,3 +657,26 @@ def test_numbers_and_dates_within_ranges_are_the_whole_scans_in_them(text, cuts)
     whole_dates = [m for m in find_dates(norm, published, tokens) if in_ranges(token_of(m.start), within)]
     assert find_numbers(norm, tokens, within) == whole_numbers
     assert find_dates(norm, published, tokens, within) == whole_dates
+
+
+def test_slot_setting_init_refuses_what_it_would_skip():
+    import dataclasses
+
+    import pytest
+
+    from rasd.recognise.numbers import slot_setting_init
+
+    @dataclasses.dataclass(frozen=True, slots=True, init=False)
+    class Checked:
+        value: int
+
+        def __post_init__(self) -> None:
+            raise AssertionError
+
+    @dataclasses.dataclass(frozen=True, slots=True, init=False)
+    class Listed:
+        items: list = dataclasses.field(default_factory=list)
+
+    for cls in (Checked, Listed):
+        with pytest.raises(TypeError):
+            slot_setting_init(cls)

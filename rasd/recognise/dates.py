@@ -22,7 +22,7 @@ from hijridate import Gregorian, Hijri
 
 from rasd.model import Mention
 from rasd.recognise.numbers import (Entry, WordInfo, WordLexicon, NumberScan, in_ranges, load_data, make_reader,
-                                    number_scan, positions_within, read_positions, slot_setters, to_original,
+                                    number_scan, positions_within, read_positions, slot_setting_init, to_original,
                                     token_infos)
 from rasd.text.normalise import NormalisedText, fold
 from rasd.text.tokens import Token, tokenize
@@ -47,6 +47,7 @@ STARTING_CLASSES = frozenset({"relative_days", "tonight", "parts_of_day", "weekd
                               "day_word", "year_words", "ordinal_days"})
 
 
+@slot_setting_init
 @dataclass(frozen=True, slots=True, init=False)
 class DateRef:
     """When something happened: ``start`` (the earliest day) to ``end``, ``precision`` 1 day … 4 year."""
@@ -59,24 +60,6 @@ class DateRef:
     resolved: bool
     part_of_day: str | None = None
     is_past_reference: bool = False
-
-    def __init__(self, start: date | None, end: date | None, precision: int, tolerance_days: int,
-                 expression: str, relative: bool, resolved: bool, part_of_day: str | None = None,
-                 is_past_reference: bool = False) -> None:
-        # each slot's setter instead of object.__setattr__ per field: see numbers.slot_setters
-        set_ = _DATE_REF_SETTERS
-        set_[0](self, start)
-        set_[1](self, end)
-        set_[2](self, precision)
-        set_[3](self, tolerance_days)
-        set_[4](self, expression)
-        set_[5](self, relative)
-        set_[6](self, resolved)
-        set_[7](self, part_of_day)
-        set_[8](self, is_past_reference)
-
-
-_DATE_REF_SETTERS = slot_setters(DateRef)
 
 
 @dataclass

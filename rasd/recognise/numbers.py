@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from decimal import Decimal
 from functools import cache, lru_cache
 from itertools import compress, count, repeat
@@ -61,16 +61,35 @@ AFTER_WORDS = frozenset({"percent_after", "currency_after", "year_after", "month
                          "counted_plural", "dual_nouns", "multipliers"})           # read after a number
 
 
-# Quantity, NumberSpan (and dates.DateRef) write their own __init__: the one dataclass generates for a frozen
-# class calls object.__setattr__ for each field, ~12,000 machine instructions for Quantity's eight (callgrind);
-# each slot's own setter does it in half. A number makes a Quantity and a NumberSpan, a date a DateRef: ~13
-# objects an article, ~5 % of the two recognisers' work (rasd bench, issue 8). The fields, defaults,
-# frozenness, equality, hash and repr stay the dataclass's.
-def slot_setters(cls: type) -> tuple[Any, ...]:
-    """The ``__set__`` of each field's slot of a slots dataclass, in field order."""
-    return tuple(getattr(cls, f.name).__set__ for f in fields(cls))
+# Quantity, NumberSpan (and dates.DateRef) get their __init__ from ``slot_setting_init``: the one dataclass
+# generates for a frozen class calls object.__setattr__ for each field, ~12,000 machine instructions for
+# Quantity's eight (callgrind); each slot's own setter does it in half. A number makes a Quantity and a
+# NumberSpan, a date a DateRef: ~13 objects an article, ~5 % of the two recognisers' work (rasd bench,
+# issue 8). The fields, defaults, frozenness, equality, hash and repr stay the dataclass's.
+def slot_setting_init(cls: type) -> type:
+    """Give ``cls``, a ``@dataclass(frozen=True, slots=True, init=False)`` with no ``__post_init__`` and no
+    default factories, an ``__init__`` with the dataclass's signature that sets each field through its
+    slot's own setter (generated as dataclasses generates its own)."""
+    namespace: dict[str, Any] = {}
+    params, body = [], []
+    for f in fields(cls):
+        if f.default_factory is not MISSING or hasattr(cls, "__post_init__"):
+            raise TypeError(f"slot_setting_init: {cls.__name__} needs the dataclass's own __init__")
+        namespace[f"_set_{f.name}"] = getattr(cls, f.name).__set__
+        if f.default is MISSING:
+            params.append(f.name)
+        else:
+            namespace[f"_default_{f.name}"] = f.default
+            params.append(f"{f.name}=_default_{f.name}")
+        body.append(f"    _set_{f.name}(self, {f.name})")
+    exec(f"def __init__(self, {', '.join(params)}):\n" + "\n".join(body), namespace)
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    cls.__init__ = init     # type: ignore[misc]
+    return cls
 
 
+@slot_setting_init
 @dataclass(frozen=True, slots=True, init=False)
 class Quantity:
     """A number as the text gives it. ``value`` is the conservative reading (a range's lower bound)."""
@@ -83,23 +102,12 @@ class Quantity:
     kind: str = "count"
     at_most: bool = False
 
-    def __init__(self, value: int, low: int, high: int, approximate: bool = False, at_least: bool = False,
-                 vague: bool = False, kind: str = "count", at_most: bool = False) -> None:
-        set_ = _QUANTITY_SETTERS
-        set_[0](self, value)
-        set_[1](self, low)
-        set_[2](self, high)
-        set_[3](self, approximate)
-        set_[4](self, at_least)
-        set_[5](self, vague)
-        set_[6](self, kind)
-        set_[7](self, at_most)
-
     @property
     def is_count(self) -> bool:
         return self.kind == "count"
 
 
+@slot_setting_init
 @dataclass(frozen=True, slots=True, init=False)
 class NumberSpan:
     """A recognised number with its token span (into the tokens it was found in) and original offsets."""
@@ -108,17 +116,6 @@ class NumberSpan:
     start: int
     end: int
     quantity: Quantity
-
-    def __init__(self, token_start: int, token_end: int, start: int, end: int, quantity: Quantity) -> None:
-        set_ = _NUMBER_SPAN_SETTERS
-        set_[0](self, token_start)
-        set_[1](self, token_end)
-        set_[2](self, start)
-        set_[3](self, end)
-        set_[4](self, quantity)
-
-
-_QUANTITY_SETTERS, _NUMBER_SPAN_SETTERS = slot_setters(Quantity), slot_setters(NumberSpan)
 
 
 # ---------------------------------------------------------------------------------------------- data
