@@ -22,7 +22,7 @@ from hijridate import Gregorian, Hijri
 
 from rasd.model import Mention
 from rasd.recognise.numbers import (Entry, WordInfo, WordLexicon, NumberScan, in_ranges, load_data, make_reader,
-                                    number_scan, positions_within, read_positions, slot_setting_init, to_original,
+                                    can_start, number_scan, scan_positions, slot_setting_init, to_original,
                                     token_infos)
 from rasd.text.normalise import NormalisedText, fold
 from rasd.text.tokens import Token, tokenize
@@ -226,16 +226,10 @@ class _DateScan:
         resume = 0
         infos = self.infos
         last = self.n - 1
-        toks = self.toks
-        positions = read_positions(toks)
-        if within is not None:
-            positions = positions_within(positions, within)
-        for i in positions:       # a token read as NO_INFO starts nothing
-            if i < resume:
+        for i in scan_positions(self.toks, within):
+            if i < resume or not can_start(infos, self.toks, i):
                 continue
             info = infos[i]
-            if not (info.start or (info.start_seconds and i < last and toks[i + 1].text in info.start_seconds)):
-                continue
             if info.classes and info.classes <= LEADING_CLASSES and (
                     i == last or not (infos[i + 1].start or "of_word" in infos[i + 1].classes)):
                 continue                     # "عام", "هذا", "قبل" … with nothing date-like after them

@@ -523,15 +523,8 @@ class NumberScan:
         ``positions_within``)."""
         out: list[NumberSpan] = []
         resume = 0
-        toks, infos, last = self.toks, self.infos, self.n - 1
-        positions = read_positions(toks)
-        if within is not None:
-            positions = positions_within(positions, within)
-        for i in positions:       # a token read as NO_INFO starts nothing
-            if i < resume:
-                continue
-            info = infos[i]
-            if not (info.start or (info.start_seconds and i < last and toks[i + 1].text in info.start_seconds)):
+        for i in scan_positions(self.toks, within):
+            if i < resume or not can_start(self.infos, self.toks, i):
                 continue
             span = self.number_at(i)
             if span is not None:
@@ -763,6 +756,20 @@ def number_spans(norm: NormalisedText, tokens: list[Token] | None = None,
 # it must be read as a scan of the whole text reads it, so each range is scanned from this many tokens
 # earlier (longer than any expression the two grammars build); what starts there is then left out.
 SCAN_LOOKBACK_TOKENS = 16
+
+
+def scan_positions(tokens: list[Token], within: Sequence[tuple[int, int]] | None) -> list[int]:
+    """The tokens a scan tries, in order: those either grammar reads (a token read as NO_INFO starts
+    nothing), in ``within`` (widened, see ``positions_within``) when it is given."""
+    positions = read_positions(tokens)
+    return positions if within is None else positions_within(positions, within)
+
+
+def can_start(infos: list[WordInfo], tokens: list[Token], i: int) -> bool:
+    """Can an expression start at token ``i``: its word starts one, alone or with the next word?"""
+    info = infos[i]
+    return info.start or bool(info.start_seconds and i + 1 < len(tokens)
+                              and tokens[i + 1].text in info.start_seconds)
 
 
 def positions_within(positions: list[int], within: Sequence[tuple[int, int]]) -> list[int]:
