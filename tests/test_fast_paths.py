@@ -664,7 +664,7 @@ def test_slot_setting_init_refuses_what_it_would_skip():
 
     import pytest
 
-    from rasd.recognise.numbers import slot_setting_init
+    from rasd.slots import slot_setting_init
 
     @dataclasses.dataclass(frozen=True, slots=True, init=False)
     class Checked:
@@ -680,3 +680,18 @@ def test_slot_setting_init_refuses_what_it_would_skip():
     for cls in (Checked, Listed):
         with pytest.raises(TypeError):
             slot_setting_init(cls)
+
+
+def test_phrase_matches_built_by_slot_setters_are_ordinary_frozen_matches():
+    import dataclasses
+
+    import pytest
+    m = PhraseMatch(3, 9, 1, 3, ("حلب",))
+    assert (m.start, m.end, m.token_start, m.token_end, m.payloads) == (3, 9, 1, 3, ("حلب",))
+    assert m == PhraseMatch(start=3, end=9, token_start=1, token_end=3, payloads=("حلب",)) and hash(m)
+    assert dataclasses.astuple(m) == (3, 9, 1, 3, ("حلب",))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        m.start = 4       # type: ignore[misc]
+    with pytest.raises(TypeError):
+        PhraseMatch(3, 9, 1)        # type: ignore[call-arg]
+

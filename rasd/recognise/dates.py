@@ -22,8 +22,9 @@ from hijridate import Gregorian, Hijri
 
 from rasd.model import Mention
 from rasd.recognise.numbers import (Entry, WordInfo, WordLexicon, NumberScan, in_ranges, load_data, make_reader,
-                                    can_start, number_scan, scan_positions, slot_setting_init, to_original,
+                                    can_start, number_scan, scan_positions, to_original,
                                     token_infos)
+from rasd.slots import slot_setting_init
 from rasd.text.normalise import NormalisedText, fold
 from rasd.text.tokens import Token, tokenize
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from itertools import compress, count
 from operator import itemgetter
 from typing import Generic, TypeVar
 
+from rasd.slots import slot_setting_init
 from rasd.text.normalise import NormalisedText, fold
 from rasd.text.tokens import ARTICLE, MIN_STEM, Token, clitic_readings, strip_article, tokenize
 from rasd.text.wordcache import WORD_RECORDS
@@ -21,7 +22,8 @@ from rasd.text.wordcache import WORD_RECORDS
 P = TypeVar("P")
 
 
-@dataclass(frozen=True, slots=True)
+@slot_setting_init     # ~40 matches an article: the frozen dataclass's own __init__ cost more than the rest
+@dataclass(frozen=True, slots=True, init=False)
 class PhraseMatch(Generic[P]):
     start: int              # offsets into the ORIGINAL text, clitics excluded
     end: int
@@ -128,29 +130,12 @@ class PhraseLexicon(Generic[P]):
         return found
 
 
-# PhraseMatch objects are made by setting their slots: the frozen dataclass's __init__ (object.__setattr__
-# per field) cost more than the rest of making a match, ~40 matches an article (rasd bench, issue 8).
-_new_match = object.__new__
-_set_match_start = PhraseMatch.start.__set__      # type: ignore[attr-defined]
-_set_match_end = PhraseMatch.end.__set__          # type: ignore[attr-defined]
-_set_match_token_start = PhraseMatch.token_start.__set__    # type: ignore[attr-defined]
-_set_match_token_end = PhraseMatch.token_end.__set__        # type: ignore[attr-defined]
-_set_match_payloads = PhraseMatch.payloads.__set__          # type: ignore[attr-defined]
-assert [f.name for f in fields(PhraseMatch)] == ["start", "end", "token_start", "token_end", "payloads"], \
-    "update _phrase_match() for PhraseMatch's fields"
-
-
 def _phrase_match(to_original: tuple[int, ...], tokens: list[Token], i: int, prefix_len: int, n: int,
                   payloads: list[P]) -> PhraseMatch[P]:
-    """The match of ``n`` tokens from token ``i``, its first ``prefix_len`` characters (clitics) left out:
-    ``PhraseMatch(*norm.span_to_original(...), i, i + n, tuple(payloads))`` (a token is never empty)."""
-    m = _new_match(PhraseMatch)
-    _set_match_start(m, to_original[tokens[i].start + prefix_len])
-    _set_match_end(m, to_original[tokens[i + n - 1].end - 1] + 1)
-    _set_match_token_start(m, i)
-    _set_match_token_end(m, i + n)
-    _set_match_payloads(m, tuple(payloads))
-    return m
+    """The match of ``n`` tokens from token ``i``, its first ``prefix_len`` characters (clitics) left out
+    (``norm.span_to_original`` inlined: a token is never empty)."""
+    return PhraseMatch(to_original[tokens[i].start + prefix_len], to_original[tokens[i + n - 1].end - 1] + 1,
+                       i, i + n, tuple(payloads))
 
 
 # The matching keys a phrase can start with: every PhraseLexicon's first words, and the keys other scanners

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache, lru_cache
 from itertools import compress, count, repeat
@@ -23,6 +23,7 @@ from typing import Any
 from rasd.datafiles import read_yaml
 from rasd.model import Mention
 from rasd.recognise.lexicon import token_readings
+from rasd.slots import slot_setting_init
 from rasd.text.normalise import DIACRITICS, TATWEEL, NormalisedText, fold
 from rasd.text.tokens import ARTICLE, CONJUNCTIONS, Token, tokenize
 from rasd.text.wordcache import WORD_RECORDS
@@ -59,34 +60,6 @@ BEFORE_WORDS = frozenset({"approximate_before", "at_least_before", "at_most_befo
                           "time_before", "month", "ordinal_blockers_before"})       # read before a number
 AFTER_WORDS = frozenset({"percent_after", "currency_after", "year_after", "month", "counted_singular",
                          "counted_plural", "dual_nouns", "multipliers"})           # read after a number
-
-
-# Quantity, NumberSpan (and dates.DateRef) get their __init__ from ``slot_setting_init``: the one dataclass
-# generates for a frozen class calls object.__setattr__ for each field, ~12,000 machine instructions for
-# Quantity's eight (callgrind); each slot's own setter does it in half. A number makes a Quantity and a
-# NumberSpan, a date a DateRef: ~13 objects an article, ~5 % of the two recognisers' work (rasd bench,
-# issue 8). The fields, defaults, frozenness, equality, hash and repr stay the dataclass's.
-def slot_setting_init(cls: type) -> type:
-    """Give ``cls``, a ``@dataclass(frozen=True, slots=True, init=False)`` with no ``__post_init__`` and no
-    default factories, an ``__init__`` with the dataclass's signature that sets each field through its
-    slot's own setter (generated as dataclasses generates its own)."""
-    namespace: dict[str, Any] = {}
-    params, body = [], []
-    for f in fields(cls):
-        if f.default_factory is not MISSING or hasattr(cls, "__post_init__"):
-            raise TypeError(f"slot_setting_init: {cls.__name__} needs the dataclass's own __init__")
-        namespace[f"_set_{f.name}"] = getattr(cls, f.name).__set__
-        if f.default is MISSING:
-            params.append(f.name)
-        else:
-            namespace[f"_default_{f.name}"] = f.default
-            params.append(f"{f.name}=_default_{f.name}")
-        body.append(f"    _set_{f.name}(self, {f.name})")
-    exec(f"def __init__(self, {', '.join(params)}):\n" + "\n".join(body), namespace)
-    init = namespace["__init__"]
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
-    cls.__init__ = init     # type: ignore[misc]
-    return cls
 
 
 @slot_setting_init
