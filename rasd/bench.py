@@ -14,8 +14,8 @@ Everything `rasd bench` prints comes from here, measured in one run on the same 
   (``extract_article(..., models=False)``), as issue 8 sets a target for each;
 * **stages** — each pipeline stage's exclusive CPU time, measured by timers wrapped around the stage
   functions the pipeline calls (``normalise``, ``find_places`` …) in a separate pass over the articles that
-  follow the measured ones: a timer costs ~1 µs a call (reading the CPU clock is a system call), 2–3 % of
-  the extraction time, so the passes that measure throughput and the floor run with no timer inside;
+  follow the measured ones: a timer reads the CPU clock twice a call (a system call here), 2.5–7.7 % of the
+  extraction time in A/B runs, so the passes that measure throughput and the floor run with no timer inside;
 * **hot spots** (optional) — cProfile's top functions by own time over a sample;
 * **scale** (optional) — `rasd.scale.extract_partitioned` with 1, 2 … local processes or on Dask.
 """
@@ -453,11 +453,10 @@ def stage_timers(clock: StageClock, stages: tuple[tuple[str, str, str], ...] = S
 
 
 def measure_extraction(sources: Iterable[str], limit: int | None = None, repeat: int = 1,
-                       memory_every: int = 500, clock: StageClock | None = None,
-                       models: bool = True, skip: int = 0) -> tuple[Pass, MemoryTrace]:
+                       memory_every: int = 500, models: bool = True, skip: int = 0) -> tuple[Pass, MemoryTrace]:
     """``extract_article`` on every article (after the first ``skip``), with per-article latency and RSS
     sampled while streaming (``models=False``: rules and knowledge base only). Stage timers, if any, are the
-    caller's (``stage_timers``); ``clock`` is not read here."""
+    caller's (``stage_timers``)."""
     from rasd.pipeline import extract_article
     counts = _Counts()
     articles = events = failed = text_bytes = 0

@@ -107,7 +107,7 @@ def test_floor_and_extraction_passes_on_the_same_articles(sample):
     assert 0 < floor.reading_cpu_seconds
     clock = StageClock()
     with stage_timers(clock) as missing:
-        extraction, memory = measure_extraction([sample], memory_every=2, clock=clock)
+        extraction, memory = measure_extraction([sample], memory_every=2)
     assert floor.articles == extraction.articles == 6
     assert floor.text_bytes == extraction.text_bytes > 0
     assert floor.skipped == extraction.skipped == 1
